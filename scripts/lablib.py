@@ -1,0 +1,420 @@
+# SPDX-License-Identifier: GPL-2.0
+"""cxl-dcd lab: QEMU guests with named CXL DCD topologies.
+
+Used by scripts/vm (humans), scripts/run-tests and host-side scenarios.
+A Vm owns one QEMU process it started, a work directory with the QMP socket
+(the fabric-manager role), the agent socket (commands in the guest), the serial
+log and the host files backing every CXL device, so a test can check the bytes
+a guest wrote. Every wait has a timeout; stop() ends only the PID it started.
+"""
+
+import atexit
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MiB = 1 << 20
+GiB = 1 << 30
+
+
+def lab_conf():
+    """Values of scripts/lab.conf (after the environment's overrides)."""
+    out = subprocess.run(['bash', '-c', '. "$0"; env', os.path.join(ROOT, 'scripts', 'lab.conf')],
+                         check=True, capture_output=True, text=True).stdout
+    env = dict(line.split('=', 1) for line in out.splitlines() if '=' in line)
+    return {k: env[k] for k in ('KVER', 'KPKGVER', 'LAB_ROOT', 'LAB_CACHE', 'RESULTS_DIR')}
+
+
+class LabError(Exception):
+    """A lab operation failed (boot, agent, QMP): the message says which."""
+
+
+# ---------------------------------------------------------------- topologies
+#
+# Each CXL device: kind 'dc' (DC-only: volatile-dc-memdev + num-dc-regions)
+# or 'ram' (static volatile-memdev), on its own pxb-cxl host bridge with one
+# root port (passthrough: no host-bridge decoders), and its own 4 GiB CFMW.
+# QEMU requires the DC backend to be a multiple of regions x 256 MiB.
+
+TOPOLOGIES = {
+    'dcd1': {
+        'doc': 'one DC-only device, 512 MiB in 2 DC regions of 256 MiB',
+        'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
+                     'sn': 0x1000}],
+    },
+    'dcd2': {
+        'doc': 'two DC-only devices (512 MiB, 2 regions each) on separate host bridges',
+        'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
+                     'sn': 0x1000},
+                    {'id': 'cxl-dcd1', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
+                     'sn': 0x1001}],
+    },
+    'mixed': {
+        'doc': 'one DC-only device (512 MiB, 2 regions) and one static volatile '
+               'device (512 MiB) on separate host bridges',
+        'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
+                     'sn': 0x1000},
+                    {'id': 'cxl-vmem0', 'kind': 'ram', 'size': 512 * MiB, 'sn': 0x2000}],
+    },
+}
+
+
+def topology_env(name):
+    """Describe a topology to guest tests: LAB_DEVICES='kind:serial:size:regions ...'."""
+    devs = TOPOLOGIES[name]['devices']
+    desc = ' '.join('%s:%#x:%#x:%d' % (d['kind'], d['sn'], d['size'], d.get('regions', 0))
+                    for d in devs)
+    return {'LAB_TOPOLOGY': name, 'LAB_DEVICES': desc}
+
+
+# Kernel messages that fail a guest run even when its commands succeeded.
+SPLAT_RE = re.compile(
+    r'(WARNING: CPU:|------------\[ cut here \]|\bBUG:|kernel BUG at|\bOops\b|Call Trace:'
+    r'|general protection fault|Kernel panic|soft lockup|hard LOCKUP|rcu_\w+ self-detected stall'
+    r'|rcu: INFO: rcu_\w+ detected stalls|INFO: task .* blocked for more than'
+    r'|KASAN:|UBSAN:|KFENCE:|refcount_t:|list_(add|del) corruption|Unable to handle kernel'
+    r'|unreferenced object)')
+
+
+def find_splats(text):
+    """Lines of a kernel log that show an oops, WARN, BUG, lockup or splat."""
+    return [line.strip() for line in text.splitlines() if SPLAT_RE.search(line)]
+
+
+class Qmp:
+    """Minimal QMP client over a unix socket (synchronous; events are kept)."""
+
+    def __init__(self, path, timeout=30):
+        self.path = path
+        self.timeout = timeout
+        self.events = []
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.buf = b''
+        greeting = self._recv()
+        if 'QMP' not in greeting:
+            raise LabError('QMP: unexpected greeting %r' % greeting)
+        self.command('qmp_capabilities')
+
+    def _recv(self):
+        deadline = time.monotonic() + self.timeout
+        while b'\n' not in self.buf:
+            if time.monotonic() > deadline:
+                raise LabError('QMP: no answer within %ds' % self.timeout)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise LabError('QMP: connection closed (QEMU exited?)')
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def command(self, name, **args):
+        """Run one QMP command; returns its 'return' value, raises LabError on 'error'."""
+        msg = {'execute': name}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            resp = self._recv()
+            if 'event' in resp:
+                self.events.append(resp)
+                continue
+            if 'error' in resp:
+                raise LabError('QMP %s: %s' % (name, resp['error'].get('desc', resp['error'])))
+            return resp.get('return')
+
+    def close(self):
+        self.sock.close()
+
+
+_live = set()
+
+
+def _kill_live():
+    for vm in list(_live):
+        vm.kill()
+
+
+atexit.register(_kill_live)
+
+
+class Vm:
+    """One QEMU guest of a named topology."""
+
+    def __init__(self, topology='dcd1', workdir=None, interactive=False, mem_mib=2048,
+                 smp=2, append='', log_prefix='vm'):
+        if topology not in TOPOLOGIES:
+            raise LabError('unknown topology %r (have: %s)' % (topology, ', '.join(TOPOLOGIES)))
+        self.topology = topology
+        self.conf = lab_conf()
+        self.interactive = interactive
+        self.mem_mib = mem_mib
+        self.smp = smp
+        self.append = append
+        self.own_workdir = workdir is None
+        self.workdir = workdir or tempfile.mkdtemp(prefix='cxl-dcd-%s-' % topology)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.serial_log = os.path.join(self.workdir, '%s-serial.log' % log_prefix)
+        self.qemu_log = os.path.join(self.workdir, '%s-qemu.log' % log_prefix)
+        self.qmp_path = os.path.join(self.workdir, 'qmp.sock')
+        self.agent_path = os.path.join(self.workdir, 'agent.sock')
+        self.proc = None
+        self.agent = None
+        self.agent_buf = b''
+        self._qmp = None
+        self._seq = 0
+        self.boot_seconds = None
+
+    # ------------------------------------------------------------ command line
+    def backing_file(self, dev_id):
+        """Host file that backs a CXL device's memory (DC or static)."""
+        return os.path.join(self.workdir, '%s.raw' % dev_id)
+
+    def devices(self):
+        return TOPOLOGIES[self.topology]['devices']
+
+    def qemu_args(self):
+        guest = os.path.join(self.conf['LAB_CACHE'], 'guest')
+        kernel = os.path.join(guest, 'vmlinuz')
+        initrd = os.path.join(guest, 'initrd.img')
+        for f in (kernel, initrd):
+            if not os.path.exists(f):
+                raise LabError('%s missing: run scripts/build-image (or make image)' % f)
+        mem = '%dM' % self.mem_mib
+        append = ('console=ttyS0 quiet panic=-1 mitigations=off 8250.nr_uarts=1 '
+                  'lab.mode=%s %s' % ('shell' if self.interactive else 'agent', self.append))
+        a = ['qemu-system-x86_64', '-M', 'q35,cxl=on', '-accel', 'tcg',
+             # hypervisor=off: region commit fails in a VM otherwise (D8)
+             '-cpu', 'max,hypervisor=off', '-smp', str(self.smp), '-m', mem,
+             # explicit NUMA node for guest RAM: QEMU 10.0 TCG crash otherwise (§7.17)
+             '-object', 'memory-backend-ram,id=m0,size=%s' % mem,
+             '-numa', 'node,nodeid=0,cpus=0-%d,memdev=m0' % (self.smp - 1),
+             '-nodefaults', '-no-user-config', '-display', 'none', '-vga', 'none',
+             '-no-reboot', '-kernel', kernel, '-initrd', initrd, '-append', append,
+             '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path,
+             '-device', 'virtio-serial-pci,id=vser0',
+             '-chardev', 'socket,id=agent,path=%s,server=on,wait=off' % self.agent_path,
+             '-device', 'virtserialport,bus=vser0.0,chardev=agent,name=lab.agent']
+        if self.interactive:
+            a += ['-serial', 'mon:stdio']
+        else:
+            a += ['-serial', 'file:%s' % self.serial_log]
+        fmw = []
+        for i, d in enumerate(self.devices()):
+            bus_nr = 12 + 40 * i
+            a += ['-object', 'memory-backend-file,id=be%d,share=on,mem-path=%s,size=%d'
+                  % (i, self.backing_file(d['id']), d['size']),
+                  '-device', 'pxb-cxl,bus_nr=%d,bus=pcie.0,id=cxl.%d' % (bus_nr, i + 1),
+                  '-device', 'cxl-rp,port=0,bus=cxl.%d,id=rp%d,chassis=0,slot=%d'
+                  % (i + 1, i, i + 2)]
+            if d['kind'] == 'dc':
+                a += ['-device', 'cxl-type3,bus=rp%d,volatile-dc-memdev=be%d,num-dc-regions=%d,'
+                      'id=%s,sn=%#x' % (i, i, d['regions'], d['id'], d['sn'])]
+            else:
+                a += ['-device', 'cxl-type3,bus=rp%d,volatile-memdev=be%d,id=%s,sn=%#x'
+                      % (i, i, d['id'], d['sn'])]
+            fmw.append('cxl-fmw.%d.targets.0=cxl.%d,cxl-fmw.%d.size=4G' % (i, i + 1, i))
+        a += ['-M', ','.join(fmw)]
+        return a
+
+    # --------------------------------------------------------------- lifecycle
+    def start(self):
+        for p in (self.qmp_path, self.agent_path):
+            if os.path.exists(p):
+                os.unlink(p)
+        args = self.qemu_args()
+        with open(os.path.join(self.workdir, 'qemu-cmdline'), 'w') as f:
+            f.write(' '.join(args) + '\n')
+        self.t_start = time.monotonic()
+        if self.interactive:
+            self.proc = subprocess.Popen(args)
+        else:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                         stdout=open(self.qemu_log, 'w'),
+                                         stderr=subprocess.STDOUT)
+        _live.add(self)
+        return self
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def qemu_status(self):
+        """None while running; else a description of how QEMU ended."""
+        if self.proc is None:
+            return 'not started'
+        rc = self.proc.poll()
+        if rc is None:
+            return None
+        if rc < 0:
+            return 'QEMU killed by signal %d (crash)' % -rc
+        return 'QEMU exited with status %d' % rc
+
+    def _wait_sock(self, path, deadline):
+        while not os.path.exists(path):
+            if not self.alive():
+                raise LabError('QEMU ended during start: %s; see %s'
+                               % (self.qemu_status(), self.qemu_log))
+            if time.monotonic() > deadline:
+                raise LabError('QEMU socket %s did not appear' % path)
+            time.sleep(0.05)
+
+    def wait_ready(self, timeout=60):
+        """Wait until the guest agent answers; returns boot time in seconds."""
+        deadline = time.monotonic() + timeout
+        self._wait_sock(self.agent_path, deadline)
+        self.agent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.agent.connect(self.agent_path)
+        while True:
+            if not self.alive():
+                raise LabError('guest died during boot: %s; see %s'
+                               % (self.qemu_status(), self.serial_log))
+            self._seq += 1
+            self.agent.sendall(b'PING %d\n' % self._seq)
+            try:
+                line = self._agent_line(min(1.0, max(0.05, deadline - time.monotonic())))
+            except socket.timeout:
+                line = None
+            # Any PONG will do: PINGs sent before the guest opened its port are
+            # queued and answered late; run() skips lines that are not its DONE.
+            if line and line.startswith('PONG '):
+                break
+            if time.monotonic() > deadline:
+                raise LabError('guest agent did not answer within %ds; see %s'
+                               % (timeout, self.serial_log))
+        self.boot_seconds = time.monotonic() - self.t_start
+        return self.boot_seconds
+
+    def _agent_line(self, timeout):
+        self.agent.settimeout(timeout)
+        deadline = time.monotonic() + timeout
+        while b'\n' not in self.agent_buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout()
+            self.agent.settimeout(left)
+            chunk = self.agent.recv(1 << 20)
+            if not chunk:
+                raise LabError('agent connection closed (guest or QEMU died?)')
+            self.agent_buf += chunk
+        line, self.agent_buf = self.agent_buf.split(b'\n', 1)
+        return line.decode('ascii', 'replace')
+
+    def run(self, script, timeout=120, env=None, check=False):
+        """Run a shell script in the guest; returns (exit status, output).
+
+        The guest itself ends the script after `timeout` s (status 124); the host
+        gives up 30 s later (LabError) if the guest does not answer at all.
+        """
+        if self.agent is None:
+            raise LabError('guest not ready (wait_ready first)')
+        if env:
+            script = ''.join('export %s=%s\n' % (k, shquote(v)) for k, v in env.items()) + script
+        self._seq += 1
+        seq = self._seq
+        payload = base64.b64encode(script.encode()).decode()
+        self.agent.sendall(('RUN %d %d %s\n' % (seq, timeout, payload)).encode())
+        deadline = time.monotonic() + timeout + 30
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise LabError('guest command timed out after %ds: %s'
+                               % (timeout, script.strip().splitlines()[-1][:80]))
+            if not self.alive():
+                raise LabError('guest died while running a command: %s' % self.qemu_status())
+            try:
+                line = self._agent_line(min(left, 1.0))
+            except socket.timeout:
+                continue
+            parts = line.split(' ', 3)
+            if parts[0] == 'DONE' and parts[1] == str(seq):
+                out = base64.b64decode(parts[3]).decode('utf-8', 'replace') if len(parts) > 3 else ''
+                rc = int(parts[2])
+                if check and rc != 0:
+                    raise LabError('guest command failed (%d): %s\n%s' % (rc, script.strip(), out))
+                return rc, out
+
+    def qmp(self, name, **args):
+        """Run a QMP command (the fabric-manager role)."""
+        if self._qmp is None:
+            self._wait_sock(self.qmp_path, time.monotonic() + 10)
+            self._qmp = Qmp(self.qmp_path)
+        return self._qmp.command(name, **args)
+
+    def dmesg(self):
+        """Kernel log: from the guest if it answers, else the serial log."""
+        try:
+            rc, out = self.run('dmesg', timeout=30)
+            if rc == 0:
+                return out
+        except LabError:
+            pass
+        return self.serial_text()
+
+    def serial_text(self):
+        try:
+            with open(self.serial_log, errors='replace') as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def stop(self, timeout=15):
+        """Power the guest off; kill QEMU if it does not end in time."""
+        if self.alive() and self.agent is not None:
+            try:
+                self._seq += 1
+                script = 'sync; poweroff -f'
+                self.agent.sendall(('RUN %d 5 %s\n' % (
+                    self._seq, base64.b64encode(script.encode()).decode())).encode())
+            except OSError:
+                pass
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._close()
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._close()
+
+    def _close(self):
+        for s in (self.agent, self._qmp):
+            try:
+                if s is not None:
+                    s.close()
+            except OSError:
+                pass
+        self.agent = None
+        self._qmp = None
+        _live.discard(self)
+
+    def cleanup(self):
+        """Remove the work directory (backing files too) if we created it."""
+        if self.own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def shquote(s):
+    return "'" + str(s).replace("'", "'\\''") + "'"
