@@ -34,7 +34,7 @@ enum dcd_opcode {
 #define DCD_MAX_REGIONS			8
 /* Decode length is reported in 256 MiB units; bases are 256 MiB aligned */
 #define DCD_DECODE_UNIT_SHIFT		28
-#define DCD_DECODE_UNIT			(1ULL << DCD_DECODE_UNIT_SHIFT)
+#define DCD_DECODE_UNIT			0x10000000ULL	/* 1 << DCD_DECODE_UNIT_SHIFT */
 /* Smallest legal block size (CXL r3.1 Table 8-127: multiple of 40h) */
 #define DCD_MIN_BLOCK_SIZE		64ULL
 
