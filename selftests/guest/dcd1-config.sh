@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# topology: dcd1
+# cxl_dcd loads beside the in-tree cxl_pci, reads Get DC Configuration and
+# publishes what QEMU was started with (2 regions of 256 MiB, 2 MiB blocks).
+. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+ktap_print_header
+ktap_set_plan 7
+
+ktap_test_result "cxl_pci is bound before cxl_dcd loads" module_loaded cxl_pci
+m=$(memdev_by_serial "$(field "$(dc_devices | head -1)" 2)")
+ktap_test_result "memdev $m is bound to cxl_mem" [ -e "$CXL/$m/driver" ]
+ktap_test_result "modprobe cxl_dcd" modprobe cxl_dcd
+ktap_test_result "cxl_pci and cxl_mem stay loaded and bound" \
+	sh -c "[ -d /sys/module/cxl_pci ] && [ -e $CXL/$m/driver ]"
+ktap_test_result "DC configuration matches the QEMU command line" all_dc_configured
+ktap_test_result "dmesg names the DC configuration of $m" dmesg_has "cxl_dcd.*$m|$m.*(DC|dynamic capacity)"
+ktap_test_result "rmmod cxl_dcd removes its sysfs" sh -c 'rmmod cxl_dcd && ! [ -d /sys/module/cxl_dcd ]' && no_dcd_sysfs
+ktap_finished

@@ -1,0 +1,14 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# topology: dcd2
+# Two DC-only devices on separate host bridges: both are configured.
+. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+ktap_print_header
+ktap_set_plan 4
+
+n=$(dc_devices | wc -l)
+ktap_test_result "guest sees $n CXL memdevs" [ "$(ls -d $CXL/mem* | wc -l)" -eq "$n" ]
+ktap_test_result "modprobe cxl_dcd" modprobe cxl_dcd
+ktap_test_result "both devices show the QEMU DC configuration" all_dc_configured
+ktap_test_result "rmmod cxl_dcd" sh -c 'rmmod cxl_dcd && ! [ -d /sys/module/cxl_dcd ]' && no_dcd_sysfs
+ktap_finished
