@@ -25,7 +25,7 @@ lab-modules:
 image: setup module lab-modules
 	@scripts/build-image
 
-demo: setup
+demo: image
 	@scripts/demo
 
 check: setup
