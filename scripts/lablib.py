@@ -173,6 +173,7 @@ class Vm:
         self._qmp = None
         self._seq = 0
         self.boot_seconds = None
+        self.boot_id = None
 
     # ------------------------------------------------------------ command line
     def backing_file(self, dev_id):
@@ -270,9 +271,10 @@ class Vm:
     def wait_ready(self, timeout=60):
         """Wait until the guest agent answers; returns boot time in seconds."""
         deadline = time.monotonic() + timeout
-        self._wait_sock(self.agent_path, deadline)
-        self.agent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.agent.connect(self.agent_path)
+        if self.agent is None:
+            self._wait_sock(self.agent_path, deadline)
+            self.agent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.agent.connect(self.agent_path)
         while True:
             if not self.alive():
                 raise LabError('guest died during boot: %s; see %s'
@@ -286,7 +288,10 @@ class Vm:
             # Any PONG will do: PINGs sent before the guest opened its port are
             # queued and answered late; run() skips lines that are not its DONE.
             if line and line.startswith('PONG '):
-                break
+                boot_id = (line.split() + ['', '', ''])[2]
+                if boot_id != self.boot_id:
+                    self.boot_id = boot_id
+                    break
             if time.monotonic() > deadline:
                 raise LabError('guest agent did not answer within %ds; see %s'
                                % (timeout, self.serial_log))
@@ -341,6 +346,21 @@ class Vm:
                 if check and rc != 0:
                     raise LabError('guest command failed (%d): %s\n%s' % (rc, script.strip(), out))
                 return rc, out
+
+    def reboot(self, timeout=90):
+        """Reset the machine (QMP system_reset, QEMU keeps running and keeps
+        its device state, as a warm reboot does) and wait for the agent."""
+        # -no-reboot turns resets into exits (so a guest panic ends the run);
+        # allow this one reset, then restore it.
+        self.qmp('set-action', reboot='reset')
+        self.qmp('system_reset')
+        self.agent_buf = b''
+        self.t_start = time.monotonic()
+        try:
+            return self.wait_ready(timeout)
+        finally:
+            if self.alive():
+                self.qmp('set-action', reboot='shutdown')
 
     def qmp(self, name, **args):
         """Run a QMP command (the fabric-manager role)."""

@@ -4,6 +4,9 @@
 # cxl_dcd loads beside the in-tree cxl_pci, reads Get DC Configuration and
 # publishes what QEMU was started with (2 regions of 256 MiB, 2 MiB blocks).
 . /opt/cxl-dcd/selftests/guest/lib/lab.sh
+# Start from a guest where cxl_pci is bound and cxl_dcd is not loaded (the
+# modprobe configuration may have loaded it at boot): this is the late-load path.
+unload_dcd
 ktap_print_header
 ktap_set_plan 7
 

@@ -4,6 +4,9 @@
 # Load and unload cxl_dcd three times: each load re-reads the same
 # configuration, each unload leaves nothing behind (the runner checks dmesg).
 . /opt/cxl-dcd/selftests/guest/lib/lab.sh
+# Start from a guest where cxl_pci is bound and cxl_dcd is not loaded (the
+# modprobe configuration may have loaded it at boot): this is the late-load path.
+unload_dcd
 ktap_print_header
 ktap_set_plan 7
 

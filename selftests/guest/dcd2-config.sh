@@ -3,6 +3,9 @@
 # topology: dcd2
 # Two DC-only devices on separate host bridges: both are configured.
 . /opt/cxl-dcd/selftests/guest/lib/lab.sh
+# Start from a guest where cxl_pci is bound and cxl_dcd is not loaded (the
+# modprobe configuration may have loaded it at boot): this is the late-load path.
+unload_dcd
 ktap_print_header
 ktap_set_plan 4
 

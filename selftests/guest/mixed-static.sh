@@ -4,6 +4,9 @@
 # A static volatile device beside a DC device: cxl_dcd configures the DC
 # device and leaves the static one exactly as the stock driver set it up.
 . /opt/cxl-dcd/selftests/guest/lib/lab.sh
+# Start from a guest where cxl_pci is bound and cxl_dcd is not loaded (the
+# modprobe configuration may have loaded it at boot): this is the late-load path.
+unload_dcd
 ktap_print_header
 ktap_set_plan 7
 

@@ -94,3 +94,11 @@ all_dc_configured() {
 dmesg_has() {
 	dmesg | grep -Eq "$1"
 }
+
+# unload_dcd: make sure cxl_dcd is not loaded (it may have been loaded at boot
+# through the softdep on cxl_pci).
+unload_dcd() {
+	if [ -d /sys/module/cxl_dcd ]; then
+		rmmod cxl_dcd || ktap_print_msg "rmmod cxl_dcd failed"
+	fi
+}
