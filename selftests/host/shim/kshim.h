@@ -40,4 +40,11 @@ static inline bool is_power_of_2(unsigned long long n)
 
 #define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
 
+/* Additions for drivers-cxl/extent_logic.c */
+#ifndef U32_MAX
+#define U32_MAX ((u32)~0U)
+#endif
+#define struct_size(p, member, n) \
+	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
+
 #endif /* __DCD_KSHIM_H__ */
