@@ -4,7 +4,10 @@
 # top-level Makefile (which provides KVER, KPKGVER and KDIR).
 #   make module        build drivers-cxl/cxl_dcd.ko against $(KDIR)
 #   make module-check  checkpatch --strict and a sparse (C=2) W=1 build
-#   make unit          host unit tests (TAP), with ASan/UBSan
+#   make unit          host unit tests (TAP), with ASan/UBSan, and a short
+#                      bounded fuzz run of the parsers
+#   make fuzz          long fuzz run (FUZZ_TIME seconds, default 600), see
+#                      Documentation/fuzzing.rst
 #   make module-clean  remove the build outputs (the header cache stays)
 # Any compiler, modpost, sparse or checkpatch warning fails the target.
 
@@ -28,7 +31,7 @@ DCD_UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover \
 	-Iselftests/host/shim -I$(DCD_SRC)
 
-.PHONY: module module-check unit module-clean kheaders layout-asserts
+.PHONY: module module-check unit fuzz module-clean kheaders layout-asserts
 
 kheaders: $(DCD_KHDR_STAMP)
 layout-asserts: $(DCD_LAYOUT)
@@ -53,15 +56,82 @@ module-check: $(DCD_LAYOUT)
 	@echo "  SPARSE  $(DCD_SRC) (C=2 W=1)"
 	@set -o pipefail; $(DCD_KMAKE) C=2 W=1 modules 2>&1 | $(DCD_NO_WARN)
 
+DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/extent_logic.h \
+	$(wildcard selftests/host/shim/*.h selftests/host/shim/*/*.h)
+DCD_LOGIC_SRC := $(DCD_SRC)/config.c $(DCD_SRC)/extent_logic.c
+DCD_UNIT_EXT := $(DCD_UNIT_DIR)/test_extent_logic
+
 $(DCD_UNIT_BIN): selftests/host/test_config.c $(DCD_SRC)/config.c \
-		$(DCD_SRC)/dcd.h $(wildcard selftests/host/shim/*.h \
-		selftests/host/shim/*/*.h)
+		$(DCD_UNIT_HDRS)
 	@mkdir -p $(DCD_UNIT_DIR)
 	$(HOSTCC) $(DCD_UNIT_CFLAGS) -o $@ selftests/host/test_config.c \
 		$(DCD_SRC)/config.c
 
-unit: $(DCD_UNIT_BIN)
-	@$(DCD_UNIT_BIN)
+$(DCD_UNIT_EXT): selftests/host/test_extent_logic.c $(DCD_LOGIC_SRC) \
+		$(DCD_UNIT_HDRS)
+	@mkdir -p $(DCD_UNIT_DIR)
+	$(HOSTCC) $(DCD_UNIT_CFLAGS) -o $@ selftests/host/test_extent_logic.c \
+		$(DCD_LOGIC_SRC)
+
+# Fuzz target over the parsers: libFuzzer with clang when it links,
+# otherwise gcc + ASan/UBSan with a deterministic random-input driver.
+DCD_FUZZ_SRC := selftests/fuzz/fuzz_parsers.c
+DCD_FUZZ_CC ?= clang
+DCD_HAVE_LIBFUZZER = $(shell printf 'int LLVMFuzzerTestOneInput(const char *d, \
+	unsigned long n) { return 0; }' | $(DCD_FUZZ_CC) -x c - \
+	-fsanitize=fuzzer -o /dev/null 2>/dev/null && echo y)
+DCD_FUZZ_LIB := $(DCD_UNIT_DIR)/fuzz-parsers
+DCD_FUZZ_GCC := $(DCD_UNIT_DIR)/fuzz-gcc
+DCD_FUZZ_BIN = $(if $(DCD_HAVE_LIBFUZZER),$(DCD_FUZZ_LIB),$(DCD_FUZZ_GCC))
+DCD_FUZZ_DIR := build/fuzz
+# short run in `make unit`: fixed seed and input count, a few seconds
+DCD_FUZZ_RUNS ?= 200000
+FUZZ_TIME ?= 600
+
+$(DCD_FUZZ_LIB): $(DCD_FUZZ_SRC) $(DCD_LOGIC_SRC) $(DCD_UNIT_HDRS)
+	@mkdir -p $(DCD_UNIT_DIR)
+	$(DCD_FUZZ_CC) -g -O1 -Wall -Wextra -Werror \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iselftests/host/shim -I$(DCD_SRC) -o $@ $(DCD_FUZZ_SRC) \
+		$(DCD_LOGIC_SRC)
+
+$(DCD_FUZZ_GCC): $(DCD_FUZZ_SRC) selftests/fuzz/driver.c $(DCD_LOGIC_SRC) \
+		$(DCD_UNIT_HDRS)
+	@mkdir -p $(DCD_UNIT_DIR)
+	$(HOSTCC) $(DCD_UNIT_CFLAGS) -o $@ $(DCD_FUZZ_SRC) \
+		selftests/fuzz/driver.c $(DCD_LOGIC_SRC)
+
+# One TAP block per test program; the fuzz run is a block of its own.
+unit: $(DCD_UNIT_BIN) $(DCD_UNIT_EXT) $(DCD_FUZZ_BIN)
+	@rc=0; \
+	$(DCD_UNIT_BIN) || rc=1; \
+	$(DCD_UNIT_EXT) || rc=1; \
+	echo "TAP version 13"; echo "1..1"; \
+	if [ "$(DCD_FUZZ_BIN)" = "$(DCD_FUZZ_LIB)" ]; then \
+		$(DCD_FUZZ_LIB) -runs=$(DCD_FUZZ_RUNS) -seed=1 \
+			> $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
+	else \
+		$(DCD_FUZZ_GCC) -n $(DCD_FUZZ_RUNS) -s 1 \
+			> $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
+	fi; \
+	if [ $$? -eq 0 ]; then \
+		echo "ok 1 - $(DCD_FUZZ_RUNS) fuzz inputs over the parsers, no crash"; \
+	else \
+		tail -n 30 $(DCD_UNIT_DIR)/fuzz.log | sed 's/^/# /'; \
+		echo "not ok 1 - fuzzing the parsers crashed, see $(DCD_UNIT_DIR)/fuzz.log"; \
+		rc=1; \
+	fi; \
+	exit $$rc
+
+fuzz: $(DCD_FUZZ_BIN)
+	@mkdir -p $(DCD_FUZZ_DIR)/corpus $(DCD_FUZZ_DIR)/crashes
+	@if [ "$(DCD_FUZZ_BIN)" = "$(DCD_FUZZ_LIB)" ]; then \
+		$(DCD_FUZZ_LIB) -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$(DCD_FUZZ_DIR)/crashes/ \
+			-print_final_stats=1 $(DCD_FUZZ_DIR)/corpus; \
+	else \
+		$(DCD_FUZZ_GCC) -n $$(( $(FUZZ_TIME) * 50000 )) -s $$(date +%s); \
+	fi
 
 module-clean:
 	rm -f $(addprefix $(DCD_SRC)/,*.o *.ko *.mod *.mod.c .*.cmd .*.o \
