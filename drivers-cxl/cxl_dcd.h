@@ -21,11 +21,16 @@
  */
 
 #include <linux/device.h>
+#include <linux/idr.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 #include "compat.h"
 #include "dcd.h"
+#include "extent_logic.h"
 
 /* Files under dcd/regionN/, in this order */
 enum dcd_region_field {
@@ -64,33 +69,243 @@ struct dcd_region_sysfs {
 	struct attribute_group group;
 };
 
+/* Counters shown in debugfs counters, in this order */
+enum dcd_counter {
+	DCD_CNT_RECORDS,
+	DCD_CNT_ACCEPTED,
+	DCD_CNT_DUPLICATES,
+	DCD_CNT_RESPONSES,
+	DCD_CNT_RESPONSE_ERRORS,
+	DCD_CNT_CHAIN_TIMEOUTS,
+	DCD_CNT_RELEASE_RECORDS,
+	DCD_CNT_FORCED_RELEASES,
+	DCD_CNT_RELEASE_UNKNOWN,
+	DCD_CNT_RELEASES_SENT,
+	DCD_CNT_RELEASE_ERRORS,
+	DCD_CNT_RELEASES_DEFERRED,
+	DCD_CNT_MBOX_CMDS,
+	DCD_CNT_MBOX_ERRORS,
+	DCD_CNT_OVERFLOWS,
+	DCD_CNT_BAD_RECORDS,
+	DCD_CNT_RESYNCS,
+	DCD_CNT_ADOPTED,
+	DCD_CNT_ORPHANED,
+	DCD_CNT_IRQS,
+	DCD_CNT_POLLS,
+	DCD_CNT_NR
+};
+
+/* Most failed Release DC commands kept for retry */
+#define DCD_RETRY_MAX	64
+
+/**
+ * struct dcd_retry - a Release DC the device has not acknowledged yet
+ * @r: the DPA range
+ * @tries: attempts so far
+ * @next: jiffies of the next attempt
+ */
+struct dcd_retry {
+	struct dcd_range r;
+	unsigned int tries;
+	unsigned long next;
+};
+
+struct dcd_dev;
+
+/**
+ * struct dcd_region_ctx - a DC region this module drives (region.c)
+ * @node: entry in &dcd_dev.regions, under &dcd_dev.lock
+ * @dcd: the memdev's state; NULL once the memdev went away (under dcd_lock)
+ * @cxlr_dax: the dax_regionX device (the extent devices' parent)
+ * @id: region id (X of regionX and dax_regionX)
+ * @dpa: DPA range of the endpoint decoder (1-way only)
+ * @hpa_start: HPA of the region's first byte
+ * @hpa_len: HPA size of the region
+ * @ids: per-region extent ids (Y of extentX.Y)
+ */
+struct dcd_region_ctx {
+	struct list_head node;
+	struct dcd_dev *dcd;
+	struct device *cxlr_dax;
+	int id;
+	struct dcd_range dpa;
+	u64 hpa_start;
+	u64 hpa_len;
+	struct ida ids;
+};
+
+/**
+ * struct dcd_extent_dev - the extentX.Y device of an accepted extent
+ * @dev: the device, a child of dax_regionX, class cxl_dcd_extent
+ * @dcd: owning memdev state; valid while @dev is registered
+ * @rgn: owning region; valid while @dev is registered
+ * @ext: the extent (immutable)
+ * @offset: HPA offset in the region
+ * @id: Y of extentX.Y
+ * @state: enum dcd_ext_state, read locklessly by show()
+ * @node: entry on &dcd_dev.dead while waiting to be unregistered
+ */
+struct dcd_extent_dev {
+	struct device dev;
+	struct dcd_dev *dcd;
+	struct dcd_region_ctx *rgn;
+	struct dcd_extent ext;
+	u64 offset;
+	int id;
+	int state;
+	struct list_head node;
+};
+
 /**
  * struct dcd_dev - cxl_dcd.ko state of one DC-capable memdev
  * @node: entry in dcd_devs, protected by dcd_lock
  * @cxlmd: the memdev; a reference on @cxlmd->dev is held
+ * @cxlds: the memdev's device state, valid while @live
+ * @pdev: the PCI device (parent of @cxlmd), a reference is held
  * @cfg: validated DC configuration, immutable after probe
  * @total_size: sum of the region lengths, in bytes
+ * @dc_end: end of the DC span (base of region 0 is 0 on supported devices)
+ * @part_patched: we made ram_res describe the DC span
  * @ram_size_attr: memX/dynamic_ram_1/size
  * @ram_attrs: NULL terminated pointers for @ram_group
  * @ram_group: the memX/dynamic_ram_1 group
  * @ram_group_added: @ram_group was created
  * @dcd_kobj: memX/dcd, or NULL
  * @count_attr: memX/dcd/region_count
+ * @orphans_attr: memX/dcd/orphans
+ * @release_attr: memX/dcd/release_extent
  * @rsys: memX/dcd/regionN directories, @cfg.nr_regions of them
+ * @lock: protects everything below, and serialises our mailbox commands
+ * @live: cxl_pci is bound and the mailbox may be used (under @lock)
+ * @stopping: no new work may be queued (under @lock; read locklessly)
+ * @events_on: event interrupt policy applied, interrupts/polls running
+ * @fw_first: firmware owns the event logs: never touch them
+ * @irq: requested IRQ numbers (0: none)
+ * @irq_name: name shown in /proc/interrupts
+ * @regions: &struct dcd_region_ctx of the DC regions over this memdev
+ * @set: extents the host tracks (L's extent set)
+ * @chain: the More chain being staged
+ * @chain_seen: records were received for @chain (a response is owed)
+ * @resync: re-read the extent list at the next work run
+ * @retry: failed Release DC commands, retried from the work
+ * @nr_retry: entries in @retry
+ * @dead: extent devices to unregister once @lock is dropped
+ * @cnt: counters
+ * @rej: rejections by reason (enum dcd_rej)
+ * @warned_uuid: a record with a foreign UUID was logged once
+ * @warned_type: a record of an unknown type was logged once
+ * @buf: a mailbox payload sized buffer (under @lock)
+ * @buf2: a second one
+ * @extbuf: extents of a Get DC Extent List read (under @lock)
+ * @work: the event work (on dcd_wq, ordered)
+ * @poll: periodic poll of the Event Status register
+ * @dbg: debugfs directory
  */
 struct dcd_dev {
 	struct list_head node;
 	struct cxl_memdev *cxlmd;
+	struct cxl_dev_state *cxlds;
+	struct device *pdev;
 	struct dcd_config cfg;
 	u64 total_size;
+	u64 dc_end;
+	bool part_patched;
 	struct device_attribute ram_size_attr;
 	struct attribute *ram_attrs[2];
 	struct attribute_group ram_group;
 	bool ram_group_added;
 	struct kobject *dcd_kobj;
 	struct kobj_attribute count_attr;
+	struct kobj_attribute orphans_attr;
+	struct kobj_attribute release_attr;
 	struct dcd_region_sysfs rsys[DCD_MAX_REGIONS];
+
+	/* extents, chain, regions, counters, retries; serialises our commands */
+	struct mutex lock;
+	bool live;
+	bool stopping;
+	bool events_on;
+	bool fw_first;
+	int irq[2];
+	char irq_name[32];
+	struct list_head regions;
+	struct dcd_extent_set *set;
+	struct dcd_chain *chain;
+	bool chain_seen;
+	bool resync;
+	struct dcd_retry retry[DCD_RETRY_MAX];
+	unsigned int nr_retry;
+	struct list_head dead;
+	u64 cnt[DCD_CNT_NR];
+	u64 rej[DCD_REJ_NR];
+	bool warned_uuid;
+	bool warned_type;
+	void *buf;
+	void *buf2;
+	struct dcd_extent *extbuf;
+	struct work_struct work;
+	struct delayed_work poll;
+	struct dentry *dbg;
 };
+
+/* main.c */
+extern bool dcd_use_irq;
+extern unsigned int dcd_poll_ms;
+extern unsigned int dcd_chain_timeout_ms;
+extern struct workqueue_struct *dcd_wq;
+extern struct mutex dcd_lock;
+struct dcd_dev *dcd_find_pdev(struct device *pdev);
+struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd);
+void dcd_unlock(struct dcd_dev *dcd);
+
+/* partition.c */
+int dcd_partition_setup(struct dcd_dev *dcd, const char **why);
+void dcd_partition_restore(struct dcd_dev *dcd);
+void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd);
+
+/* events.c */
+void dcd_events_start(struct dcd_dev *dcd);
+void dcd_events_stop(struct dcd_dev *dcd);
+void dcd_kick(struct dcd_dev *dcd);
+void dcd_work_fn(struct work_struct *work);
+void dcd_poll_fn(struct work_struct *work);
+
+/* extent.c */
+int dcd_extents_init(struct dcd_dev *dcd);
+void dcd_extents_free(struct dcd_dev *dcd);
+void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev);
+void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout);
+int __dcd_resync(struct dcd_dev *dcd, bool adopt);
+void __dcd_retry_releases(struct dcd_dev *dcd);
+int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
+void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
+void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
+void __dcd_extents_orphan_all(struct dcd_dev *dcd);
+int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
+struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
+const char *dcd_state_name(int state);
+
+/* extdev.c */
+int dcd_extdev_class_init(void);
+void dcd_extdev_class_exit(void);
+struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
+				      struct dcd_region_ctx *rgn,
+				      const struct dcd_extent *ext, int state);
+void dcd_extdev_set_state(struct dcd_extent_dev *edev, int state);
+void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
+
+/* region.c */
+int dcd_region_driver_init(void);
+void dcd_region_driver_exit(void);
+bool dcd_dax_cxl_present(void);
+
+/* debugfs.c */
+void dcd_debugfs_init(void);
+void dcd_debugfs_exit(void);
+void dcd_debugfs_add(struct dcd_dev *dcd);
+void dcd_debugfs_remove(struct dcd_dev *dcd);
+extern const char * const dcd_counter_names[DCD_CNT_NR];
 
 /* mbox.c */
 int dcd_mbox_send(struct cxl_mailbox *mbox, u16 opcode, const void *in,
@@ -100,6 +315,8 @@ int dcd_read_cel_dc_ops(struct cxl_memdev *cxlmd, u32 *mask,
 			const char **why);
 int dcd_get_dc_config(struct cxl_memdev *cxlmd, struct dcd_config *cfg,
 		      struct dcd_cfg_status *st);
+int __dcd_cmd(struct dcd_dev *dcd, u16 opcode, const void *in, size_t in_size,
+	      void *out, size_t out_size, size_t min_out, size_t *out_len);
 
 /* sysfs.c */
 int dcd_sysfs_add(struct dcd_dev *dcd);

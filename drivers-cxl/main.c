@@ -6,13 +6,16 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "cxl_dcd.h"
 
 /**
  * DOC: cxl-dcd main
  *
- * Module init and exit, the cxl bus notifier and the per-memdev lifecycle.
+ * Module init and exit, module parameters, the cxl and PCI bus notifiers
+ * and the per-memdev lifecycle.
  *
  * cxl_dcd.ko co-exists with the in-tree cxl_pci: it never binds a device.
  * It finds memdevs by walking the cxl bus at load and through a cxl bus
@@ -21,15 +24,42 @@
  * before the memdev leaves sysfs). A memdev whose Command Effects Log lists
  * all four DC opcodes has its DC configuration read and validated, and, if
  * it passes, published in sysfs. Any anomaly disables DC on that memdev with
- * one dev_err() line; memdevs without DC opcodes are left alone.
+ * one dev_err() line ("memX: DC disabled: <reason>"); memdevs without DC
+ * opcodes are left alone. A DC memdev then gets its DC span registered as
+ * the ram partition (partition.c), its extent state (extent.c), the
+ * device's existing extents read (all orphans until a region covers them),
+ * and, once cxl_pci has bound (PCI BUS_NOTIFY_BOUND_DRIVER, or at once when
+ * loaded late), DC events (events.c). cxl_pci's BUS_NOTIFY_UNBIND_DRIVER
+ * stops events before cxl_pci frees its vectors; memdev DEL_DEVICE frees
+ * the state.
  *
  * Locking: dcd_lock (below) protects dcd_devs and dcd_exiting. A memdev is
  * probed with its parent (the PCI device) locked, either by the driver core
  * (cxl_pci probe/unbind, around the notifier) or by dcd_scan_one(), so
- * cxl_pci cannot tear the memdev's cxlds down meanwhile. Lock order: parent
- * device lock, then dcd_lock, then cxl_pci's mbox_mutex. sysfs show()
- * handlers take none of them.
+ * cxl_pci cannot tear the memdev's cxlds down meanwhile. Lock order:
+ * device locks (PCI device, or a dax_region being probed/removed), then
+ * dcd_lock, then dcd->lock (per memdev: extents, chain, counters, our
+ * mailbox commands), then cxl_pci's mbox_mutex. The event work and the
+ * extent sysfs stores take dcd->lock only; nothing waits for the work or
+ * unregisters an extent device while holding dcd->lock. Nothing here will
+ * be touched from a memory notifier (none yet); when one comes it must use
+ * a spinlock only.
  */
+
+bool dcd_use_irq = true;
+module_param_named(use_irq, dcd_use_irq, bool, 0444);
+MODULE_PARM_DESC(use_irq, "Use the DC event interrupt (default Y); N: poll only");
+
+unsigned int dcd_poll_ms;
+module_param_named(poll_ms, dcd_poll_ms, uint, 0644);
+MODULE_PARM_DESC(poll_ms, "Poll the DC event log every poll_ms ms (0: only the 5 s safety-net poll)");
+
+unsigned int dcd_chain_timeout_ms = 20000;
+module_param_named(chain_timeout_ms, dcd_chain_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(chain_timeout_ms, "Reject a More chain not closed after this many ms (default 20000)");
+
+/* Ordered: the event work of all memdevs runs one at a time */
+struct workqueue_struct *dcd_wq;
 
 /*
  * dcd_lock protects dcd_devs (the &struct dcd_dev of every DC-capable memdev)
@@ -37,11 +67,18 @@
  * Held across probing a memdev so the load-time walk and the notifier never
  * probe one memdev twice, and across teardown.
  */
-static DEFINE_MUTEX(dcd_lock);
+DEFINE_MUTEX(dcd_lock);
 static LIST_HEAD(dcd_devs);
 static bool dcd_exiting;
 
-static struct dcd_dev *dcd_find(struct cxl_memdev *cxlmd)
+/**
+ * dcd_find_memdev() - the state of a memdev, if it is a DC memdev
+ * @cxlmd: memdev
+ *
+ * Context: dcd_lock held.
+ * Return: the state or NULL.
+ */
+struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd)
 {
 	struct dcd_dev *dcd;
 
@@ -52,12 +89,41 @@ static struct dcd_dev *dcd_find(struct cxl_memdev *cxlmd)
 	return NULL;
 }
 
+/**
+ * dcd_find_pdev() - the state of the DC memdev of a PCI device
+ * @pdev: the PCI device's struct device
+ *
+ * Context: dcd_lock held.
+ * Return: the state or NULL.
+ */
+struct dcd_dev *dcd_find_pdev(struct device *pdev)
+{
+	struct dcd_dev *dcd;
+
+	lockdep_assert_held(&dcd_lock);
+	list_for_each_entry(dcd, &dcd_devs, node)
+		if (dcd->pdev == pdev)
+			return dcd;
+	return NULL;
+}
+
 static void dcd_destroy(struct dcd_dev *dcd)
 {
 	lockdep_assert_held(&dcd_lock);
 	list_del(&dcd->node);
+	dcd_events_stop(dcd);
+	mutex_lock(&dcd->lock);
+	__dcd_extents_orphan_all(dcd);
+	dcd_unlock(dcd);
+	dcd_debugfs_remove(dcd);
 	dcd_sysfs_remove(dcd);
+	/* at rmmod, with cxl_pci bound; not for a memdev being deleted */
+	if (dcd_exiting)
+		dcd_partition_restore(dcd);
 	dev_dbg(&dcd->cxlmd->dev, "DC state removed\n");
+	dcd_extents_free(dcd);
+	mutex_destroy(&dcd->lock);
+	put_device(dcd->pdev);
 	put_device(&dcd->cxlmd->dev);
 	kfree(dcd);
 }
@@ -81,82 +147,131 @@ static void dcd_log_config(struct cxl_memdev *cxlmd,
  * Read the CEL and the DC configuration and publish it. Called with the
  * memdev's parent locked and dcd_lock held; logs at most one error line.
  */
-static void __dcd_probe(struct cxl_memdev *cxlmd)
+static int __dcd_probe(struct cxl_memdev *cxlmd)
 {
 	struct device *dev = &cxlmd->dev;
 	struct dcd_cfg_status st;
 	const char *why = NULL;
+	int rc, part;
 	u32 ops;
-	int rc;
 
 	lockdep_assert_held(&dcd_lock);
-	if (!cxlmd->cxlds)
-		return;
+	if (!cxlmd->cxlds || !cxlmd->dev.parent)
+		return 0;
 
 	rc = dcd_read_cel_dc_ops(cxlmd, &ops, &why);
 	if (rc == -ENOENT) {
 		dev_dbg(dev, "no Command Effects Log: not a DCD\n");
-		return;
+		return 0;
 	}
 	if (rc) {
 		dev_err(dev, "DC disabled: %s (%d)\n", why, rc);
-		return;
+		return 0;
 	}
 	if (!ops) {
 		dev_dbg(dev, "no DC opcodes in the CEL: not a DCD\n");
-		return;
+		return 0;
 	}
 	if (ops != DCD_CEL_ALL_DC_OPS) {
 		dev_err(dev, "DC disabled: CEL lists only some DC opcodes (mask %#x)\n",
 			ops);
-		return;
+		return 0;
 	}
 
 	struct dcd_dev *dcd __free(kfree) = kzalloc(sizeof(*dcd), GFP_KERNEL);
 	if (!dcd) {
 		dev_err(dev, "DC disabled: out of memory\n");
-		return;
+		return 0;
 	}
 
 	rc = dcd_get_dc_config(cxlmd, &dcd->cfg, &st);
 	if (rc == -EINVAL && st.region >= 0) {
 		dev_err(dev, "DC disabled: region %d: %s\n", st.region,
 			dcd_config_strerror(st.err));
-		return;
+		return 0;
 	}
 	if (rc == -EINVAL) {
 		dev_err(dev, "DC disabled: %s\n", dcd_config_strerror(st.err));
-		return;
+		return 0;
 	}
 	if (rc) {
 		dev_err(dev, "DC disabled: Get Dynamic Capacity Configuration failed (%d)\n",
 			rc);
-		return;
+		return 0;
 	}
 	dcd_log_config(cxlmd, &dcd->cfg);
 
+	if (dcd_dax_cxl_present()) {
+		dev_err(dev, "DC disabled: dax_cxl is loaded (it would expose unbacked capacity)\n");
+		return 0;
+	}
 	dcd->cxlmd = cxlmd;
+	dcd->cxlds = cxlmd->cxlds;
+	dcd->pdev = cxlmd->dev.parent;
 	dcd->total_size = dcd_config_total_size(&dcd->cfg);
+	mutex_init(&dcd->lock);
+	INIT_LIST_HEAD(&dcd->regions);
+	INIT_LIST_HEAD(&dcd->dead);
+	INIT_WORK(&dcd->work, dcd_work_fn);
+	INIT_DELAYED_WORK(&dcd->poll, dcd_poll_fn);
+
+	part = dcd_partition_setup(dcd, &why);
+	if (part < 0) {
+		dev_err(dev, "DC disabled: %s\n", why);
+		return 0;
+	}
+	rc = dcd_extents_init(dcd);
+	if (rc) {
+		dev_err(dev, "DC disabled: out of memory\n");
+		dcd_partition_restore(dcd);
+		return 0;
+	}
 	rc = dcd_sysfs_add(dcd);
 	if (rc) {
 		dev_err(dev, "DC disabled: cannot create sysfs attributes (%d)\n",
 			rc);
-		return;
+		dcd_extents_free(dcd);
+		dcd_partition_restore(dcd);
+		return 0;
 	}
+	dcd_debugfs_add(dcd);
 	get_device(dev);
+	get_device(dcd->pdev);
+
+	/* accepted before we came: orphans until a region covers them */
+	mutex_lock(&dcd->lock);
+	dcd->live = true;
+	rc = __dcd_resync(dcd, false);
+	mutex_unlock(&dcd->lock);
+	if (rc)
+		dev_warn(dev, "cannot read the device's extent list (%d)\n", rc);
+
 	list_add_tail(&dcd->node, &dcd_devs);
 	dev_info(dev, "DC enabled: %u regions, %#llx bytes\n",
 		 dcd->cfg.nr_regions, dcd->total_size);
 	retain_and_null_ptr(dcd);
+	return part;
 }
 
-/* Probe @cxlmd unless it is known already or the module is going away. */
-static void dcd_add_memdev(struct cxl_memdev *cxlmd)
+/*
+ * Probe @cxlmd unless it is known already or the module is going away;
+ * @bound: cxl_pci has finished probing (load-time walk): start events now.
+ */
+static void dcd_add_memdev(struct cxl_memdev *cxlmd, bool bound)
 {
-	guard(mutex)(&dcd_lock);
-	if (dcd_exiting || dcd_find(cxlmd))
-		return;
-	__dcd_probe(cxlmd);
+	struct dcd_dev *dcd;
+	int part;
+
+	scoped_guard(mutex, &dcd_lock) {
+		if (dcd_exiting || dcd_find_memdev(cxlmd))
+			return;
+		part = __dcd_probe(cxlmd);
+		dcd = dcd_find_memdev(cxlmd);
+		if (dcd && bound)
+			dcd_events_start(dcd);
+	}
+	if (part > 0)
+		dcd_partition_reparse_cdat(cxlmd);
 }
 
 static void dcd_del_memdev(struct cxl_memdev *cxlmd)
@@ -164,7 +279,7 @@ static void dcd_del_memdev(struct cxl_memdev *cxlmd)
 	struct dcd_dev *dcd;
 
 	guard(mutex)(&dcd_lock);
-	dcd = dcd_find(cxlmd);
+	dcd = dcd_find_memdev(cxlmd);
 	if (dcd)
 		dcd_destroy(dcd);
 }
@@ -180,7 +295,7 @@ static int dcd_bus_notify(struct notifier_block *nb, unsigned long action,
 	/* cxl_pci probe or unbind holds the memdev's parent locked here */
 	switch (action) {
 	case BUS_NOTIFY_ADD_DEVICE:
-		dcd_add_memdev(to_cxl_memdev(dev));
+		dcd_add_memdev(to_cxl_memdev(dev), false);
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		dcd_del_memdev(to_cxl_memdev(dev));
@@ -193,6 +308,53 @@ static struct notifier_block dcd_bus_nb = {
 	.notifier_call = dcd_bus_notify,
 };
 
+/*
+ * cxl_pci bound: its probe (4-byte event policy included) is complete, so
+ * apply ours and start events. cxl_pci unbinding: stop everything before
+ * its devres frees the vectors and the mailbox.
+ */
+static int dcd_pci_notify(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	struct device *dev = data;
+	struct dcd_dev *dcd;
+
+	if (action != BUS_NOTIFY_BOUND_DRIVER &&
+	    action != BUS_NOTIFY_UNBIND_DRIVER)
+		return NOTIFY_DONE;
+	if (!dev->driver || strcmp(dev->driver->name, "cxl_pci"))
+		return NOTIFY_DONE;
+
+	guard(mutex)(&dcd_lock);
+	dcd = dcd_find_pdev(dev);
+	if (!dcd)
+		return NOTIFY_DONE;
+	if (action == BUS_NOTIFY_BOUND_DRIVER)
+		dcd_events_start(dcd);
+	else
+		dcd_events_stop(dcd);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dcd_pci_nb = {
+	.notifier_call = dcd_pci_notify,
+};
+
+/*
+ * Tear every memdev state down while the notifiers are still registered: a
+ * memdev being deleted meanwhile is either torn down here or by its
+ * DEL_DEVICE notification, always before it leaves sysfs.
+ */
+static void dcd_teardown(void)
+{
+	struct dcd_dev *dcd, *next;
+
+	guard(mutex)(&dcd_lock);
+	dcd_exiting = true;
+	list_for_each_entry_safe(dcd, next, &dcd_devs, node)
+		dcd_destroy(dcd);
+}
+
 /* Load-time walk: a memdev cxl_pci registered before this module loaded. */
 static int dcd_scan_one(struct device *dev, void *unused)
 {
@@ -204,7 +366,7 @@ static int dcd_scan_one(struct device *dev, void *unused)
 	/* exclude cxl_pci probe/unbind, which create and delete memdevs */
 	guard(device)(parent);
 	if (device_is_registered(dev))
-		dcd_add_memdev(to_cxl_memdev(dev));
+		dcd_add_memdev(to_cxl_memdev(dev), !!parent->driver);
 	return 0;
 }
 
@@ -212,29 +374,50 @@ static int __init dcd_init(void)
 {
 	int rc;
 
+	dcd_wq = alloc_ordered_workqueue("cxl_dcd", 0);
+	if (!dcd_wq)
+		return -ENOMEM;
+	rc = dcd_extdev_class_init();
+	if (rc)
+		goto err_wq;
+	dcd_debugfs_init();
+	rc = bus_register_notifier(&pci_bus_type, &dcd_pci_nb);
+	if (rc)
+		goto err_class;
 	rc = bus_register_notifier(&cxl_bus_type, &dcd_bus_nb);
 	if (rc)
-		return rc;
-	/* a memdev added meanwhile is seen twice; dcd_find() skips it */
+		goto err_pci;
+	/* a memdev added meanwhile is seen twice; dcd_find_memdev() skips it */
 	bus_for_each_dev(&cxl_bus_type, NULL, NULL, dcd_scan_one);
+	/* DC regions need the memdev state: register the DAX driver last */
+	rc = dcd_region_driver_init();
+	if (rc)
+		goto err_devs;
 	return 0;
+
+err_devs:
+	dcd_teardown();
+	bus_unregister_notifier(&cxl_bus_type, &dcd_bus_nb);
+err_pci:
+	bus_unregister_notifier(&pci_bus_type, &dcd_pci_nb);
+err_class:
+	dcd_debugfs_exit();
+	dcd_extdev_class_exit();
+err_wq:
+	destroy_workqueue(dcd_wq);
+	return rc;
 }
 
 static void __exit dcd_exit(void)
 {
-	struct dcd_dev *dcd, *next;
-
-	/*
-	 * Tear down while the notifier is still registered: a memdev being
-	 * deleted meanwhile is either torn down here or by its DEL_DEVICE
-	 * notification, always before it leaves sysfs.
-	 */
-	scoped_guard(mutex, &dcd_lock) {
-		dcd_exiting = true;
-		list_for_each_entry_safe(dcd, next, &dcd_devs, node)
-			dcd_destroy(dcd);
-	}
+	/* DC regions go first: their extents become orphans */
+	dcd_region_driver_exit();
+	dcd_teardown();
 	bus_unregister_notifier(&cxl_bus_type, &dcd_bus_nb);
+	bus_unregister_notifier(&pci_bus_type, &dcd_pci_nb);
+	dcd_debugfs_exit();
+	dcd_extdev_class_exit();
+	destroy_workqueue(dcd_wq);
 }
 
 module_init(dcd_init);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright(c) 2026 The cxl-dcd authors. */
 #include <linux/kernel.h>
+#include <linux/kstrtox.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include "cxl_dcd.h"
 
@@ -13,12 +15,18 @@
  * - memX/dynamic_ram_1/size: total DC capacity, as the upstream DCD series
  *   names the DC partition;
  * - memX/dcd/region_count and memX/dcd/regionN/{base,decode_length,length,
- *   block_size,dsmad_handle,flags}: the validated Get DC Configuration.
+ *   block_size,dsmad_handle,flags}: the validated Get DC Configuration;
+ * - memX/dcd/orphans (RO): "<dpa> <length>" per extent accepted on the
+ *   device that no region covers;
+ * - memX/dcd/release_extent (WO): "<dpa> <length>" releases the extents
+ *   that range touches (orphans, or accepted extents not in use).
  *
  * The attributes are allocated per memdev inside &struct dcd_dev, so show()
  * finds its data with container_of() and takes no lock: the data is
  * immutable while the files exist, and removing the files waits for running
- * show() calls. Everything is created and removed by dcd_sysfs_add() and
+ * show() calls. orphans and release_extent take dcd->lock, which is never
+ * held while the files are removed. Everything is created and removed by
+ * dcd_sysfs_add() and
  * dcd_sysfs_remove(), called from main.c under dcd_lock while the memdev is
  * still registered.
  */
@@ -46,6 +54,55 @@ static ssize_t dcd_region_count_show(struct kobject *kobj,
 	struct dcd_dev *dcd = container_of(attr, struct dcd_dev, count_attr);
 
 	return sysfs_emit(buf, "%u\n", dcd->cfg.nr_regions);
+}
+
+static ssize_t dcd_orphans_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct dcd_dev *dcd = container_of(attr, struct dcd_dev, orphans_attr);
+	ssize_t n = 0;
+	u32 i;
+	int rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	for (i = 0; i < dcd->set->cap; i++) {
+		const struct dcd_host_extent *he = &dcd->set->slot[i];
+
+		if (he->state != DCD_EXT_ORPHAN)
+			continue;
+		n += sysfs_emit_at(buf, n, "%#llx %#llx\n", he->ext.dpa,
+				   he->ext.len);
+	}
+	mutex_unlock(&dcd->lock);
+	return n;
+}
+
+static ssize_t dcd_release_extent_store(struct kobject *kobj,
+					struct kobj_attribute *attr,
+					const char *buf, size_t len)
+{
+	struct dcd_dev *dcd = container_of(attr, struct dcd_dev, release_attr);
+	char tmp[64], *p = tmp, *a, *b;
+	u64 dpa, size;
+	int rc;
+
+	if (len >= sizeof(tmp))
+		return -EINVAL;
+	strscpy(tmp, buf, sizeof(tmp));
+	a = strsep(&p, " \t");
+	b = p ? strim(p) : NULL;
+	if (!a || !b || kstrtou64(a, 0, &dpa) || kstrtou64(b, 0, &size) ||
+	    !size || dpa + size < dpa)
+		return -EINVAL;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	rc = __dcd_release_range(dcd, dpa, size, true);
+	dcd_unlock(dcd);
+	return rc ?: len;
 }
 
 static ssize_t dcd_region_show(struct kobject *kobj,
@@ -136,6 +193,22 @@ int dcd_sysfs_add(struct dcd_dev *dcd)
 	dcd->count_attr.attr.mode = 0444;
 	dcd->count_attr.show = dcd_region_count_show;
 	rc = sysfs_create_file(dcd->dcd_kobj, &dcd->count_attr.attr);
+	if (rc)
+		goto err;
+
+	sysfs_attr_init(&dcd->orphans_attr.attr);
+	dcd->orphans_attr.attr.name = "orphans";
+	dcd->orphans_attr.attr.mode = 0444;
+	dcd->orphans_attr.show = dcd_orphans_show;
+	rc = sysfs_create_file(dcd->dcd_kobj, &dcd->orphans_attr.attr);
+	if (rc)
+		goto err;
+
+	sysfs_attr_init(&dcd->release_attr.attr);
+	dcd->release_attr.attr.name = "release_extent";
+	dcd->release_attr.attr.mode = 0200;
+	dcd->release_attr.store = dcd_release_extent_store;
+	rc = sysfs_create_file(dcd->dcd_kobj, &dcd->release_attr.attr);
 	if (rc)
 		goto err;
 

@@ -8,6 +8,7 @@
 #                      bounded fuzz run of the parsers
 #   make fuzz          long fuzz run (FUZZ_TIME seconds, default 600), see
 #                      Documentation/fuzzing.rst
+#   make install-modprobe  install etc/modprobe.d/cxl-dcd.conf (DESTDIR=...)
 #   make module-clean  remove the build outputs (the header cache stays)
 # Any compiler, modpost, sparse or checkpatch warning fails the target.
 
@@ -31,7 +32,8 @@ DCD_UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover \
 	-Iselftests/host/shim -I$(DCD_SRC)
 
-.PHONY: module module-check unit fuzz module-clean kheaders layout-asserts
+.PHONY: module module-check unit fuzz module-clean kheaders layout-asserts \
+	install-modprobe
 
 kheaders: $(DCD_KHDR_STAMP)
 layout-asserts: $(DCD_LAYOUT)
@@ -132,6 +134,13 @@ fuzz: $(DCD_FUZZ_BIN)
 	else \
 		$(DCD_FUZZ_GCC) -n $$(( $(FUZZ_TIME) * 50000 )) -s $$(date +%s); \
 	fi
+
+# The modprobe configuration cxl_dcd needs (softdep before cxl_pci, dax_cxl
+# blocked); DESTDIR for packaging.
+DCD_MODPROBE_CONF := etc/modprobe.d/cxl-dcd.conf
+install-modprobe: $(DCD_MODPROBE_CONF)
+	install -D -m 0644 $(DCD_MODPROBE_CONF) \
+		$(DESTDIR)/etc/modprobe.d/cxl-dcd.conf
 
 module-clean:
 	rm -f $(addprefix $(DCD_SRC)/,*.o *.ko *.mod *.mod.c .*.cmd .*.o \

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include "cxl_dcd.h"
+
+/**
+ * DOC: cxl-dcd debugfs
+ *
+ * /sys/kernel/debug/cxl_dcd/memX/:
+ *
+ * - device_extents: the device's own extent list, read afresh (Get DC
+ *   Extent List) at each open: one "<dpa> <length>" line per extent, hex,
+ *   in device order;
+ * - host_extents: "<dpa> <length> <state> <region or ->" per extent the
+ *   host tracks;
+ * - chain: the More chain being staged;
+ * - counters: "name value" lines.
+ *
+ * Each show() takes dcd->lock (interruptibly). The directory is removed,
+ * which waits for running readers, before the memdev state is freed and
+ * never with dcd->lock held.
+ */
+
+static struct dentry *dcd_dbg_root;
+
+const char * const dcd_counter_names[DCD_CNT_NR] = {
+	[DCD_CNT_RECORDS]		= "records",
+	[DCD_CNT_ACCEPTED]		= "accepted",
+	[DCD_CNT_DUPLICATES]		= "duplicates",
+	[DCD_CNT_RESPONSES]		= "responses",
+	[DCD_CNT_RESPONSE_ERRORS]	= "response_errors",
+	[DCD_CNT_CHAIN_TIMEOUTS]	= "chain_timeouts",
+	[DCD_CNT_RELEASE_RECORDS]	= "release_records",
+	[DCD_CNT_FORCED_RELEASES]	= "forced_releases",
+	[DCD_CNT_RELEASE_UNKNOWN]	= "release_unknown",
+	[DCD_CNT_RELEASES_SENT]		= "releases_sent",
+	[DCD_CNT_RELEASE_ERRORS]	= "release_errors",
+	[DCD_CNT_RELEASES_DEFERRED]	= "releases_deferred",
+	[DCD_CNT_MBOX_CMDS]		= "mbox_cmds",
+	[DCD_CNT_MBOX_ERRORS]		= "mbox_errors",
+	[DCD_CNT_OVERFLOWS]		= "overflows",
+	[DCD_CNT_BAD_RECORDS]		= "bad_records",
+	[DCD_CNT_RESYNCS]		= "resyncs",
+	[DCD_CNT_ADOPTED]		= "adopted",
+	[DCD_CNT_ORPHANED]		= "orphaned",
+	[DCD_CNT_IRQS]			= "irqs",
+	[DCD_CNT_POLLS]			= "polls",
+};
+
+static int device_extents_show(struct seq_file *s, void *unused)
+{
+	struct dcd_dev *dcd = s->private;
+	u32 nr, i;
+	int rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	rc = __dcd_read_extent_list(dcd, &nr);
+	for (i = 0; !rc && i < nr; i++)
+		seq_printf(s, "%#llx %#llx\n", dcd->extbuf[i].dpa,
+			   dcd->extbuf[i].len);
+	mutex_unlock(&dcd->lock);
+	return rc;
+}
+DEFINE_SHOW_ATTRIBUTE(device_extents);
+
+static int host_extents_show(struct seq_file *s, void *unused)
+{
+	struct dcd_dev *dcd = s->private;
+	u32 i;
+	int rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	for (i = 0; i < dcd->set->cap; i++) {
+		const struct dcd_host_extent *he = &dcd->set->slot[i];
+		const struct dcd_extent_dev *edev = he->priv;
+
+		if (he->state == DCD_EXT_FREE)
+			continue;
+		if (edev)
+			seq_printf(s, "%#llx %#llx %s region%d\n", he->ext.dpa,
+				   he->ext.len, dcd_state_name(he->state),
+				   edev->rgn->id);
+		else
+			seq_printf(s, "%#llx %#llx %s -\n", he->ext.dpa,
+				   he->ext.len, dcd_state_name(he->state));
+	}
+	mutex_unlock(&dcd->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(host_extents);
+
+static int chain_show(struct seq_file *s, void *unused)
+{
+	struct dcd_dev *dcd = s->private;
+	const struct dcd_chain *c;
+	u32 i;
+	int rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	c = dcd->chain;
+	seq_printf(s, "open %d\nrecords %u\nstaged %u\n", c->open,
+		   c->nr_records, c->nr);
+	for (i = 0; i < c->nr; i++)
+		seq_printf(s, "%#llx %#llx\n", c->ext[i].dpa, c->ext[i].len);
+	mutex_unlock(&dcd->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(chain);
+
+static int counters_show(struct seq_file *s, void *unused)
+{
+	struct dcd_dev *dcd = s->private;
+	const char *name;
+	unsigned int i;
+	int rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	for (i = 0; i < DCD_CNT_NR; i++)
+		seq_printf(s, "%s %llu\n", dcd_counter_names[i], dcd->cnt[i]);
+	for (i = 0; i < DCD_REJ_NR; i++) {
+		if (i == DCD_REJ_NONE || i == DCD_REJ_DUPLICATE)
+			continue;
+		seq_puts(s, "rejected_");
+		for (name = dcd_rej_str(i); *name; name++)
+			seq_putc(s, (*name == ' ' || *name == '-') ? '_' : *name);
+		seq_printf(s, " %llu\n", dcd->rej[i]);
+	}
+	seq_printf(s, "release_retries_queued %u\n", dcd->nr_retry);
+	mutex_unlock(&dcd->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
+void dcd_debugfs_init(void)
+{
+	dcd_dbg_root = debugfs_create_dir("cxl_dcd", NULL);
+}
+
+void dcd_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dcd_dbg_root);
+}
+
+void dcd_debugfs_add(struct dcd_dev *dcd)
+{
+	struct dentry *d;
+
+	d = debugfs_create_dir(dev_name(&dcd->cxlmd->dev), dcd_dbg_root);
+	dcd->dbg = d;
+	debugfs_create_file("device_extents", 0400, d, dcd,
+			    &device_extents_fops);
+	debugfs_create_file("host_extents", 0400, d, dcd, &host_extents_fops);
+	debugfs_create_file("chain", 0400, d, dcd, &chain_fops);
+	debugfs_create_file("counters", 0400, d, dcd, &counters_fops);
+}
+
+void dcd_debugfs_remove(struct dcd_dev *dcd)
+{
+	debugfs_remove_recursive(dcd->dbg);
+	dcd->dbg = NULL;
+}

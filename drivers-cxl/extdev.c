@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/device.h>
+#include <linux/kstrtox.h>
+#include <linux/slab.h>
+#include "cxl_dcd.h"
+
+/**
+ * DOC: cxl-dcd extent devices
+ *
+ * Each extent a DC region covers is a device extentX.Y (X the region id, Y
+ * a per-region id from 1, like the upstream series) under dax_regionX, with
+ * offset, length, uuid (tag), dpa, state and a write-only release. The
+ * devices belong to the class cxl_dcd_extent so that udev sees add, remove
+ * and change uevents (a device with neither bus nor class emits none).
+ *
+ * Lifetime: the device is created under dcd->lock. It is never unregistered
+ * under that lock, because its release store takes it: __dcd_extdev_kill()
+ * unlinks it and queues it on dcd->dead, and dcd_unlock() unregisters what
+ * is queued after dropping the lock. A store that finds its extent gone
+ * returns -ENOENT. The store never unregisters its own device: it only
+ * queues it, and the event work (kicked) does the rest.
+ */
+
+static const struct class dcd_extent_class = {
+	.name = "cxl_dcd_extent",
+};
+
+static struct dcd_extent_dev *to_edev(struct device *dev)
+{
+	return container_of(dev, struct dcd_extent_dev, dev);
+}
+
+static ssize_t offset_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", to_edev(dev)->offset);
+}
+static DEVICE_ATTR_RO(offset);
+
+static ssize_t length_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", to_edev(dev)->ext.len);
+}
+static DEVICE_ATTR_RO(length);
+
+static ssize_t dpa_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", to_edev(dev)->ext.dpa);
+}
+static DEVICE_ATTR_RO(dpa);
+
+static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%pUb\n", to_edev(dev)->ext.tag);
+}
+static DEVICE_ATTR_RO(uuid);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  dcd_state_name(READ_ONCE(to_edev(dev)->state)));
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t release_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct dcd_extent_dev *edev = to_edev(dev);
+	struct dcd_dev *dcd = edev->dcd;
+	bool yes;
+	int rc;
+
+	rc = kstrtobool(buf, &yes);
+	if (rc)
+		return rc;
+	if (!yes)
+		return -EINVAL;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	/* gone meanwhile: the slot's device is no longer this one */
+	rc = dcd_extent_set_find(dcd->set, edev->ext.dpa, edev->ext.len);
+	if (rc < 0 || dcd->set->slot[rc].priv != edev)
+		rc = -ENOENT;
+	else
+		rc = __dcd_release_range(dcd, edev->ext.dpa, edev->ext.len,
+					 true);
+	/* our own device may be on dcd->dead: let the work unregister it */
+	mutex_unlock(&dcd->lock);
+	dcd_kick(dcd);
+	return rc ?: len;
+}
+static DEVICE_ATTR_WO(release);
+
+static struct attribute *dcd_extent_attrs[] = {
+	&dev_attr_offset.attr,
+	&dev_attr_length.attr,
+	&dev_attr_uuid.attr,
+	&dev_attr_dpa.attr,
+	&dev_attr_state.attr,
+	&dev_attr_release.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(dcd_extent);
+
+static void dcd_extdev_release(struct device *dev)
+{
+	kfree(to_edev(dev));
+}
+
+static const struct device_type dcd_extent_type = {
+	.name = "cxl_dcd_extent",
+	.groups = dcd_extent_groups,
+	.release = dcd_extdev_release,
+};
+
+int dcd_extdev_class_init(void)
+{
+	return class_register(&dcd_extent_class);
+}
+
+void dcd_extdev_class_exit(void)
+{
+	class_unregister(&dcd_extent_class);
+}
+
+/**
+ * dcd_extdev_add() - create extentX.Y for an extent a region covers
+ * @dcd: memdev state, dcd->lock held
+ * @rgn: the region covering @ext
+ * @ext: the extent
+ * @state: its state
+ *
+ * Return: the device, or NULL (logged by the caller).
+ */
+struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
+				      struct dcd_region_ctx *rgn,
+				      const struct dcd_extent *ext, int state)
+{
+	struct dcd_extent_dev *edev;
+	int id, rc;
+
+	lockdep_assert_held(&dcd->lock);
+	id = ida_alloc_min(&rgn->ids, 1, GFP_KERNEL);
+	if (id < 0)
+		return NULL;
+	edev = kzalloc(sizeof(*edev), GFP_KERNEL);
+	if (!edev) {
+		ida_free(&rgn->ids, id);
+		return NULL;
+	}
+	edev->dcd = dcd;
+	edev->rgn = rgn;
+	edev->ext = *ext;
+	edev->offset = ext->dpa - rgn->dpa.start;
+	edev->id = id;
+	edev->state = state;
+	INIT_LIST_HEAD(&edev->node);
+	device_initialize(&edev->dev);
+	edev->dev.parent = rgn->cxlr_dax;
+	edev->dev.type = &dcd_extent_type;
+	edev->dev.class = &dcd_extent_class;
+	rc = dev_set_name(&edev->dev, "extent%d.%d", rgn->id, id);
+	if (!rc)
+		rc = device_add(&edev->dev);
+	if (rc) {
+		ida_free(&rgn->ids, id);
+		put_device(&edev->dev);
+		return NULL;
+	}
+	dev_dbg(&edev->dev, "extent %#llx+%#llx at offset %#llx\n", ext->dpa,
+		ext->len, edev->offset);
+	return edev;
+}
+
+/**
+ * dcd_extdev_set_state() - publish a state change (KOBJ_CHANGE uevent)
+ * @edev: the device
+ * @state: the new state
+ */
+void dcd_extdev_set_state(struct dcd_extent_dev *edev, int state)
+{
+	char env[40];
+	char *envp[2];
+
+	WRITE_ONCE(edev->state, state);
+	snprintf(env, sizeof(env), "DCD_STATE=%s", dcd_state_name(state));
+	envp[0] = env;
+	envp[1] = NULL;
+	kobject_uevent_env(&edev->dev.kobj, KOBJ_CHANGE, envp);
+}
+
+/**
+ * __dcd_extdev_kill() - queue an extent device for unregistration
+ * @dcd: memdev state, dcd->lock held
+ * @edev: the device
+ */
+void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
+{
+	lockdep_assert_held(&dcd->lock);
+	list_add_tail(&edev->node, &dcd->dead);
+}
+
+/**
+ * dcd_unlock() - drop dcd->lock and unregister queued extent devices
+ * @dcd: memdev state
+ *
+ * Context: process context, dcd->lock held; not from an extent device's
+ * own sysfs store.
+ */
+void dcd_unlock(struct dcd_dev *dcd)
+{
+	struct dcd_extent_dev *edev, *next;
+	LIST_HEAD(dead);
+
+	list_splice_init(&dcd->dead, &dead);
+	mutex_unlock(&dcd->lock);
+	list_for_each_entry_safe(edev, next, &dead, node) {
+		struct dcd_region_ctx *rgn = edev->rgn;
+		int id = edev->id;
+
+		list_del_init(&edev->node);
+		device_unregister(&edev->dev);
+		/* after the name is gone; rgn outlives this (region.c) */
+		ida_free(&rgn->ids, id);
+	}
+}

@@ -1,0 +1,777 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include "cxl_dcd.h"
+#include "trace.h"
+
+/**
+ * DOC: cxl-dcd extents
+ *
+ * The host's view of a memdev's Dynamic Capacity: the extents it accepted
+ * (L's &struct dcd_extent_set, one slot per extent, @priv pointing to the
+ * extentX.Y device while a region covers it), the More chain being staged,
+ * and the commands that change the device's view (Add Dynamic Capacity
+ * Response, Release Dynamic Capacity). The decisions (parsing, validation,
+ * payloads, matching, reconciliation) are extent_logic.c's; this file owns
+ * the objects, the mailbox and the locking.
+ *
+ * Extent states: accepted (a committed DC region covers it and it has an
+ * extentX.Y device), release-pending (the device asked for it back while it
+ * is in use; retried at every work run), orphan (accepted on the device, no
+ * region covers it: after a reboot, or after its region went away).
+ *
+ * "In use" is always false in this version (DAX devices come later), so a
+ * release completes at once; the pending path is wired up regardless.
+ *
+ * A release names a DPA range; every extent the range touches is released
+ * whole (a partial range releases the whole extent, like the upstream
+ * series; the spec's partial release is not implemented).
+ *
+ * Locking: everything here runs with dcd->lock held (the __ prefix), from
+ * the event work, the DAX region driver or a sysfs store. Mailbox commands
+ * are sent under it, which serialises them per memdev and orders them with
+ * the extent state. Extent devices are never unregistered under it: they
+ * are queued on dcd->dead and unregistered by dcd_unlock().
+ */
+
+/* Longest gap between two retries of a failed Release DC */
+#define DCD_RETRY_MAX_MS	60000
+
+const char *dcd_state_name(int state)
+{
+	switch (state) {
+	case DCD_EXT_ACCEPTED:
+		return "accepted";
+	case DCD_EXT_RELEASE_PENDING:
+		return "release-pending";
+	case DCD_EXT_FORCED:
+		return "forced";
+	case DCD_EXT_ORPHAN:
+		return "orphan";
+	default:
+		return "free";
+	}
+}
+
+/**
+ * dcd_extents_init() - allocate the extent state of a memdev
+ * @dcd: memdev state with a validated configuration and a live mailbox
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int dcd_extents_init(struct dcd_dev *dcd)
+{
+	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
+
+	dcd->set = kvzalloc(dcd_extent_set_size(DCD_EXTENTS_MAX), GFP_KERNEL);
+	dcd->chain = kvzalloc(sizeof(*dcd->chain), GFP_KERNEL);
+	dcd->buf = kvzalloc(psize, GFP_KERNEL);
+	dcd->buf2 = kvzalloc(psize, GFP_KERNEL);
+	dcd->extbuf = kvcalloc(DCD_EXTENTS_MAX, sizeof(*dcd->extbuf),
+			       GFP_KERNEL);
+	if (!dcd->set || !dcd->chain || !dcd->buf || !dcd->buf2 ||
+	    !dcd->extbuf) {
+		dcd_extents_free(dcd);
+		return -ENOMEM;
+	}
+	dcd_extent_set_init(dcd->set, DCD_EXTENTS_MAX);
+	dcd_chain_reset(dcd->chain);
+	return 0;
+}
+
+void dcd_extents_free(struct dcd_dev *dcd)
+{
+	kvfree(dcd->set);
+	kvfree(dcd->chain);
+	kvfree(dcd->buf);
+	kvfree(dcd->buf2);
+	kvfree(dcd->extbuf);
+	dcd->set = NULL;
+	dcd->chain = NULL;
+	dcd->buf = NULL;
+	dcd->buf2 = NULL;
+	dcd->extbuf = NULL;
+}
+
+/**
+ * __dcd_committed() - DPA ranges of the committed DC regions of a memdev
+ * @dcd: memdev state, dcd->lock held
+ * @r: filled with the ranges, in dcd->regions order
+ * @max: entries in @r
+ *
+ * Return: number of ranges.
+ */
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max)
+{
+	struct dcd_region_ctx *rgn;
+	u32 n = 0;
+
+	lockdep_assert_held(&dcd->lock);
+	list_for_each_entry(rgn, &dcd->regions, node) {
+		if (n == max)
+			break;
+		r[n++] = rgn->dpa;
+	}
+	return n;
+}
+
+static struct dcd_region_ctx *__dcd_region_nth(struct dcd_dev *dcd, u32 idx)
+{
+	struct dcd_region_ctx *rgn;
+
+	list_for_each_entry(rgn, &dcd->regions, node)
+		if (!idx--)
+			return rgn;
+	return NULL;
+}
+
+/**
+ * __dcd_region_of() - the DC region whose DPA range contains a range
+ * @dcd: memdev state, dcd->lock held
+ * @dpa: start
+ * @len: length
+ *
+ * Return: the region or NULL.
+ */
+struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len)
+{
+	struct dcd_region_ctx *rgn;
+
+	list_for_each_entry(rgn, &dcd->regions, node)
+		if (dpa >= rgn->dpa.start && len <= rgn->dpa.len &&
+		    dpa - rgn->dpa.start <= rgn->dpa.len - len)
+			return rgn;
+	return NULL;
+}
+
+/* Give slot @i an extent device in @rgn (or none: orphan). */
+static void __dcd_slot_place(struct dcd_dev *dcd, u32 i,
+			     struct dcd_region_ctx *rgn)
+{
+	struct dcd_host_extent *he = &dcd->set->slot[i];
+
+	if (!rgn) {
+		he->state = DCD_EXT_ORPHAN;
+		he->priv = NULL;
+		return;
+	}
+	if (he->state == DCD_EXT_ORPHAN)
+		he->state = DCD_EXT_ACCEPTED;
+	he->priv = dcd_extdev_add(dcd, rgn, &he->ext, he->state);
+	if (!he->priv)
+		dev_warn(&dcd->cxlmd->dev,
+			 "extent %#llx+%#llx: no sysfs device\n",
+			 he->ext.dpa, he->ext.len);
+}
+
+/* Insert an extent accepted on the device into the host set. */
+static int __dcd_track(struct dcd_dev *dcd, const struct dcd_extent *ext,
+		       struct dcd_region_ctx *rgn)
+{
+	enum dcd_rej why;
+	int region, slot;
+
+	region = dcd_dc_region_of(&dcd->cfg, ext->dpa, ext->len, &why);
+	if (region < 0)
+		region = 0;
+	slot = dcd_extent_set_insert(dcd->set, ext, region,
+				     rgn ? DCD_EXT_ACCEPTED : DCD_EXT_ORPHAN);
+	if (slot < 0) {
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "extent %#llx+%#llx: cannot track it (%d)\n",
+				    ext->dpa, ext->len, slot);
+		return slot;
+	}
+	__dcd_slot_place(dcd, slot, rgn);
+	return 0;
+}
+
+/* Drop slot @i: its device goes, the slot is freed. */
+static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
+{
+	struct dcd_host_extent *he = &dcd->set->slot[i];
+
+	if (he->priv)
+		__dcd_extdev_kill(dcd, he->priv);
+	he->priv = NULL;
+	dcd_extent_set_remove(dcd->set, i);
+}
+
+static bool __dcd_in_use(struct dcd_dev *dcd, u32 i)
+{
+	/* no DAX device maps an extent yet (next version) */
+	return false;
+}
+
+/**
+ * __dcd_cmd() - send a mailbox command for a live memdev
+ * @dcd: memdev state, dcd->lock held
+ * @opcode: command
+ * @in: input payload
+ * @in_size: bytes of @in
+ * @out: output buffer
+ * @out_size: size of @out
+ * @min_out: fewest output bytes accepted
+ * @out_len: set to the bytes returned
+ *
+ * Return: 0, -ENODEV once cxl_pci is unbinding, or dcd_mbox_send()'s errno.
+ */
+int __dcd_cmd(struct dcd_dev *dcd, u16 opcode, const void *in, size_t in_size,
+	      void *out, size_t out_size, size_t min_out, size_t *out_len)
+{
+	int rc;
+
+	lockdep_assert_held(&dcd->lock);
+	if (!dcd->live)
+		return -ENODEV;
+	dcd->cnt[DCD_CNT_MBOX_CMDS]++;
+	rc = dcd_mbox_send(&dcd->cxlds->cxl_mbox, opcode, in, in_size, out,
+			   out_size, min_out, out_len);
+	if (rc)
+		dcd->cnt[DCD_CNT_MBOX_ERRORS]++;
+	return rc;
+}
+
+static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
+{
+	struct dcd_retry *rt;
+
+	if (dcd->nr_retry == DCD_RETRY_MAX) {
+		/* never forget: keep the oldest, merge into the last entry */
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "release retry queue full, %#llx+%#llx waits for a resync\n",
+				    r->start, r->len);
+		dcd->resync = true;
+		return;
+	}
+	rt = &dcd->retry[dcd->nr_retry++];
+	rt->r = *r;
+	rt->tries = 0;
+	rt->next = jiffies + HZ;
+}
+
+/* Send Release DC for @nr ranges; failed ones are queued for retry. */
+static int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r,
+			      u32 nr, bool queue)
+{
+	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
+	u32 done = 0, used, k;
+	size_t len;
+	int rc = 0, rc1;
+
+	while (done < nr) {
+		len = dcd_release_build(dcd->buf2, psize, r + done, nr - done,
+					&used);
+		if (!len || !used)
+			return -EINVAL;
+		rc1 = __dcd_cmd(dcd, DCD_OP_RELEASE_DC, dcd->buf2, len, NULL, 0,
+				0, NULL);
+		for (k = 0; k < used; k++)
+			trace_cxl_dcd_release(dcd->cxlmd, r[done + k].start,
+					      r[done + k].len, rc1);
+		if (rc1) {
+			rc = rc1;
+			dcd->cnt[DCD_CNT_RELEASE_ERRORS]++;
+			dev_warn_ratelimited(&dcd->cxlmd->dev,
+					     "Release DC of %u extents failed: %d%s\n",
+					     used, rc1, queue ? ", will retry" : "");
+			for (k = 0; queue && k < used; k++)
+				__dcd_retry_add(dcd, &r[done + k]);
+		} else {
+			dcd->cnt[DCD_CNT_RELEASES_SENT] += used;
+		}
+		done += used;
+	}
+	return rc;
+}
+
+/**
+ * __dcd_retry_releases() - resend failed Release DC commands that are due
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Backoff doubles from 1 s up to 60 s; entries stay until the device takes
+ * them (or the memdev goes away).
+ */
+void __dcd_retry_releases(struct dcd_dev *dcd)
+{
+	unsigned int i = 0;
+	struct dcd_retry *rt;
+	unsigned long ms;
+
+	while (i < dcd->nr_retry) {
+		rt = &dcd->retry[i];
+		if (time_before(jiffies, rt->next)) {
+			i++;
+			continue;
+		}
+		if (!__dcd_send_release(dcd, &rt->r, 1, false)) {
+			dev_info(&dcd->cxlmd->dev,
+				 "extent %#llx+%#llx released after %u retries\n",
+				 rt->r.start, rt->r.len, rt->tries + 1);
+			dcd->retry[i] = dcd->retry[--dcd->nr_retry];
+			continue;
+		}
+		rt->tries++;
+		ms = min_t(unsigned long, 1000UL << min(rt->tries, 6U),
+			   DCD_RETRY_MAX_MS);
+		rt->next = jiffies + msecs_to_jiffies(ms);
+		i++;
+	}
+}
+
+/* Release pending extents whose use ended. */
+static void __dcd_retry_pending(struct dcd_dev *dcd)
+{
+	struct dcd_range r;
+	u32 i;
+
+restart:
+	for (i = 0; i < dcd->set->cap; i++) {
+		struct dcd_host_extent *he = &dcd->set->slot[i];
+
+		if (he->state != DCD_EXT_RELEASE_PENDING || __dcd_in_use(dcd, i))
+			continue;
+		r.start = he->ext.dpa;
+		r.len = he->ext.len;
+		__dcd_untrack(dcd, i);
+		__dcd_send_release(dcd, &r, 1, true);
+		goto restart;
+	}
+}
+
+/*
+ * Release every extent [dpa, dpa + len) touches. Not in use: untracked and
+ * released (unless @forced). In use: release-pending (or, if @forced, torn
+ * down anyway with a crit line). Return: extents touched.
+ */
+static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
+				  bool forced)
+{
+	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
+	u32 slots[64], n, i, nr = 0, total;
+	int s;
+
+	total = dcd_release_match(dcd->set, dpa, len, slots, ARRAY_SIZE(slots));
+	n = min_t(u32, total, ARRAY_SIZE(slots));
+	/* collect first: removing a slot may move the others */
+	for (i = 0; i < n; i++) {
+		struct dcd_host_extent *he = &dcd->set->slot[slots[i]];
+
+		if (!forced && __dcd_in_use(dcd, slots[i])) {
+			if (he->state != DCD_EXT_RELEASE_PENDING) {
+				he->state = DCD_EXT_RELEASE_PENDING;
+				dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
+				if (he->priv)
+					dcd_extdev_set_state(he->priv,
+							     he->state);
+			}
+			continue;
+		}
+		if (forced && __dcd_in_use(dcd, slots[i]))
+			dev_crit(&dcd->cxlmd->dev,
+				 "forced release of extent %#llx+%#llx while in use\n",
+				 he->ext.dpa, he->ext.len);
+		r[nr].start = he->ext.dpa;
+		r[nr].len = he->ext.len;
+		nr++;
+	}
+	for (i = 0; i < nr; i++) {
+		s = dcd_extent_set_find(dcd->set, r[i].start, r[i].len);
+		if (s >= 0)
+			__dcd_untrack(dcd, s);
+	}
+	if (nr && !forced)
+		__dcd_send_release(dcd, r, nr, true);
+	return total;
+}
+
+static void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev,
+				 bool forced)
+{
+	u32 n;
+
+	dcd->cnt[forced ? DCD_CNT_FORCED_RELEASES : DCD_CNT_RELEASE_RECORDS]++;
+	n = __dcd_release_touching(dcd, ev->ext.dpa, ev->ext.len, forced);
+	if (!n) {
+		dcd->cnt[DCD_CNT_RELEASE_UNKNOWN]++;
+		dev_warn_ratelimited(&dcd->cxlmd->dev,
+				     "%srelease of unknown range %#llx+%#llx ignored\n",
+				     forced ? "forced " : "", ev->ext.dpa,
+				     ev->ext.len);
+	}
+}
+
+/**
+ * __dcd_release_range() - host-initiated release of extents
+ * @dcd: memdev state, dcd->lock held
+ * @dpa: start of the range
+ * @len: length of the range
+ * @user: from user space (sysfs)
+ *
+ * Return: 0 (released, or queued for retry), -ENOENT if the range touches
+ * no extent, -EBUSY if one of them is in use or already release-pending,
+ * -ENODEV if the device is going away.
+ */
+int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user)
+{
+	u32 slots[64], n, i;
+
+	if (!dcd->live || dcd->stopping)
+		return -ENODEV;
+	n = dcd_release_match(dcd->set, dpa, len, slots, ARRAY_SIZE(slots));
+	n = min_t(u32, n, ARRAY_SIZE(slots));
+	if (!n)
+		return -ENOENT;
+	for (i = 0; i < n; i++)
+		if (__dcd_in_use(dcd, slots[i]) ||
+		    dcd->set->slot[slots[i]].state == DCD_EXT_RELEASE_PENDING)
+			return -EBUSY;
+	if (user)
+		dev_info(&dcd->cxlmd->dev, "user release of %#llx+%#llx\n",
+			 dpa, len);
+	__dcd_release_touching(dcd, dpa, len, false);
+	return 0;
+}
+
+static void __dcd_count_verdicts(struct dcd_dev *dcd)
+{
+	struct dcd_chain *c = dcd->chain;
+	u32 i;
+
+	for (i = 0; i < c->nr; i++) {
+		if (c->verdict[i] == DCD_REJ_NONE)
+			continue;
+		if (c->verdict[i] == DCD_REJ_DUPLICATE) {
+			dcd->cnt[DCD_CNT_DUPLICATES]++;
+			continue;
+		}
+		if (c->verdict[i] < DCD_REJ_NR)
+			dcd->rej[c->verdict[i]]++;
+		dev_dbg(&dcd->cxlmd->dev, "extent %#llx+%#llx rejected: %s\n",
+			c->ext[i].dpa, c->ext[i].len,
+			dcd_rej_str(c->verdict[i]));
+	}
+	if (c->nr_records > c->nr)
+		dcd->rej[DCD_REJ_CHAIN_FULL] += c->nr_records - c->nr;
+}
+
+/**
+ * __dcd_chain_finish() - answer the staged chain, exactly once
+ * @dcd: memdev state, dcd->lock held
+ * @timeout: the chain never closed: reject all of it
+ *
+ * Validates the chain, sends one Add Dynamic Capacity Response listing the
+ * accepted extents in offer order (none: reject all), and on success tracks
+ * them. Never sends anything for a chain no record was received for: QEMU
+ * 10.0 crashes on an empty response with nothing pending.
+ */
+void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
+{
+	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
+	struct dcd_chain *c = dcd->chain;
+	struct dcd_range committed[16];
+	struct dcd_validate_ctx ctx = {
+		.cfg = &dcd->cfg,
+		.committed = committed,
+		.set = dcd->set,
+		.rsp_max = dcd_update_max_entries(psize),
+	};
+	struct dcd_update_extent_in *rsp = dcd->buf2;
+	struct device *dev = &dcd->cxlmd->dev;
+	size_t len;
+	u32 i, n;
+	int rc;
+
+	if (!dcd->chain_seen || !c->nr_records) {
+		dcd_chain_reset(c);
+		dcd->chain_seen = false;
+		return;
+	}
+	if (!c->closed)
+		dcd_chain_close(c);
+	ctx.nr_committed = __dcd_committed(dcd, committed,
+					   ARRAY_SIZE(committed));
+	dcd_chain_validate(c, &ctx);
+	if (timeout) {
+		dcd->cnt[DCD_CNT_CHAIN_TIMEOUTS]++;
+		dev_warn(dev, "DC add chain of %u records not closed after %u ms: rejected\n",
+			 c->nr_records, dcd_chain_timeout_ms);
+		memset(rsp, 0, sizeof(*rsp));
+		len = sizeof(*rsp);
+		n = 0;
+	} else {
+		__dcd_count_verdicts(dcd);
+		len = dcd_add_rsp_build(c, rsp, psize);
+		n = len >= sizeof(*rsp) ? le32_to_cpu(rsp->count) : 0;
+	}
+
+	if (len < sizeof(*rsp) || !dcd_chain_needs_response(c)) {
+		dev_warn(dev, "DC add chain: no response built (%zu)\n", len);
+		goto out;
+	}
+	rc = __dcd_cmd(dcd, DCD_OP_ADD_DC_RESPONSE, rsp, len, NULL, 0, 0, NULL);
+	trace_cxl_dcd_add_response(dcd->cxlmd, c->nr_records, n, rc);
+	if (rc) {
+		dcd->cnt[DCD_CNT_RESPONSE_ERRORS]++;
+		dev_err(dev, "Add DC Response (%u of %u extents) failed: %d\n",
+			n, c->nr_records, rc);
+		dcd->resync = true;
+		goto out;
+	}
+	dcd->cnt[DCD_CNT_RESPONSES]++;
+	if (timeout)
+		goto out;
+	for (i = 0; i < c->nr; i++) {
+		if (c->verdict[i] != DCD_REJ_NONE)
+			continue;
+		dcd->cnt[DCD_CNT_ACCEPTED]++;
+		__dcd_track(dcd, &c->ext[i],
+			    __dcd_region_nth(dcd, c->host_region[i]));
+	}
+	dev_dbg(dev, "DC add: %u records, %u accepted, %u duplicates\n",
+		c->nr_records, n, c->nr_dup);
+out:
+	dcd_chain_reset(c);
+	dcd->chain_seen = false;
+}
+
+/**
+ * __dcd_handle_record() - act on one parsed DC event record
+ * @dcd: memdev state, dcd->lock held
+ * @ev: the record
+ */
+void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev)
+{
+	int rc;
+
+	switch (ev->type) {
+	case DCD_EV_ADD:
+		rc = dcd_chain_stage(dcd->chain, ev, get_jiffies_64());
+		dcd->chain_seen = true;
+		if (rc == DCD_CHAIN_CLOSED)
+			__dcd_chain_finish(dcd, false);
+		break;
+	case DCD_EV_RELEASE:
+		__dcd_handle_release(dcd, ev, false);
+		break;
+	case DCD_EV_FORCED_RELEASE:
+		__dcd_handle_release(dcd, ev, true);
+		break;
+	default:
+		if (!dcd->warned_type)
+			dev_warn(&dcd->cxlmd->dev, "DC event type %u (%s) ignored\n",
+				 ev->type, dcd_event_type_name(ev->type));
+		dcd->warned_type = true;
+		break;
+	}
+	__dcd_retry_pending(dcd);
+}
+
+/**
+ * __dcd_read_extent_list() - read the device's whole extent list
+ * @dcd: memdev state, dcd->lock held
+ * @nr: set to the number of extents in dcd->extbuf
+ *
+ * Paged as the payload allows (QEMU: at most 50 per call); restarted, at
+ * most DCD_EXTLIST_TRIES times, when the total or generation changes.
+ *
+ * Return: 0, -EAGAIN if it never read consistently, -EIO on a malformed
+ * page, or a mailbox errno.
+ */
+int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr)
+{
+	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
+	u32 per_page = dcd_extlist_max_per_page(psize);
+	u32 max_total = dcd->cfg.total_extents ?: DCD_EXTENTS_MAX;
+	struct dcd_extlist_acc acc;
+	struct dcd_get_extlist_in in;
+	enum dcd_xl_err why = DCD_XL_OK;
+	unsigned int tries;
+	u32 req;
+	size_t len;
+	int rc = -EAGAIN;
+
+	max_total = min_t(u32, max_total, DCD_EXTENTS_MAX);
+	for (tries = 0; tries < DCD_EXTLIST_TRIES; tries++) {
+		dcd_extlist_acc_init(&acc, dcd->extbuf, DCD_EXTENTS_MAX,
+				     max_total);
+		do {
+			req = per_page;
+			if (acc.started)
+				req = min(req, acc.total - acc.nr);
+			dcd_extlist_in_build(&in, req, acc.nr);
+			rc = __dcd_cmd(dcd, DCD_OP_GET_DC_EXTENT_LIST, &in,
+				       sizeof(in), dcd->buf, psize,
+				       sizeof(struct dcd_get_extlist_out), &len);
+			if (rc)
+				return rc;
+			rc = dcd_extlist_acc_page(&acc, req, dcd->buf, len, &why);
+		} while (rc > 0);
+		if (!rc) {
+			*nr = acc.nr;
+			return 0;
+		}
+		if (why != DCD_XL_CHANGED)
+			break;
+	}
+	dev_err_ratelimited(&dcd->cxlmd->dev, "Get DC Extent List: %s\n",
+			    dcd_extlist_strerror(why));
+	return rc < 0 ? rc : -EIO;
+}
+
+/**
+ * __dcd_resync() - reconcile the host's extents with the device's list
+ * @dcd: memdev state, dcd->lock held
+ * @adopt: unused, reserved
+ *
+ * Extents the device has and the host does not are adopted into the region
+ * that covers them (no Add Response: they are accepted already) or listed
+ * as orphans; extents the host has and the device does not are dropped.
+ *
+ * Return: 0 or the errno of the list read.
+ */
+int __dcd_resync(struct dcd_dev *dcd, bool adopt)
+{
+	struct dcd_range committed[16];
+	struct dcd_recon_result res = {};
+	u32 nr, i, ncm;
+	u8 *dev_class;
+	bool *stale;
+	int rc;
+
+	rc = __dcd_read_extent_list(dcd, &nr);
+	if (rc)
+		return rc;
+	dev_class = kcalloc(max(nr, 1U), sizeof(*dev_class), GFP_KERNEL);
+	stale = kcalloc(dcd->set->cap, sizeof(*stale), GFP_KERNEL);
+	if (!dev_class || !stale) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	ncm = __dcd_committed(dcd, committed, ARRAY_SIZE(committed));
+	rc = dcd_reconcile(dcd->set, dcd->extbuf, nr, &dcd->cfg, committed, ncm,
+			   dev_class, stale, &res);
+	if (rc < 0)
+		goto out;
+
+	/* copy the device list: untracking may reuse dcd->extbuf */
+	for (i = 0; i < dcd->set->cap; i++) {
+		if (!stale[i] || dcd->set->slot[i].state == DCD_EXT_FREE)
+			continue;
+		dev_info(&dcd->cxlmd->dev,
+			 "extent %#llx+%#llx no longer on the device: dropped\n",
+			 dcd->set->slot[i].ext.dpa, dcd->set->slot[i].ext.len);
+		if (dcd->set->slot[i].priv)
+			__dcd_extdev_kill(dcd, dcd->set->slot[i].priv);
+		dcd->set->slot[i].priv = NULL;
+		dcd->set->slot[i].state = DCD_EXT_FORCED;
+	}
+	/* remove by lookup: removal may compact the set */
+	for (;;) {
+		for (i = 0; i < dcd->set->cap; i++)
+			if (dcd->set->slot[i].state == DCD_EXT_FORCED)
+				break;
+		if (i == dcd->set->cap)
+			break;
+		dcd_extent_set_remove(dcd->set, i);
+	}
+	for (i = 0; i < nr; i++) {
+		const struct dcd_extent *e = &dcd->extbuf[i];
+
+		switch (dev_class[i]) {
+		case DCD_RECON_ADOPT:
+			if (!__dcd_track(dcd, e, __dcd_region_of(dcd, e->dpa, e->len)))
+				dcd->cnt[DCD_CNT_ADOPTED]++;
+			break;
+		case DCD_RECON_ORPHAN:
+			if (!__dcd_track(dcd, e, NULL))
+				dcd->cnt[DCD_CNT_ORPHANED]++;
+			break;
+		case DCD_RECON_INVALID:
+			dev_warn_ratelimited(&dcd->cxlmd->dev,
+					     "device extent %#llx+%#llx is invalid: not tracked\n",
+					     e->dpa, e->len);
+			break;
+		default:
+			break;
+		}
+	}
+	if (res.nr_adopt || res.nr_orphan || res.nr_stale || res.nr_invalid)
+		dev_info(&dcd->cxlmd->dev,
+			 "extent list: %u known, %u adopted, %u orphans, %u invalid, %u dropped\n",
+			 res.nr_known, res.nr_adopt, res.nr_orphan,
+			 res.nr_invalid, res.nr_stale);
+	rc = 0;
+out:
+	kfree(dev_class);
+	kfree(stale);
+	return rc;
+}
+
+/**
+ * __dcd_region_attach() - a DC region over this memdev was bound
+ * @dcd: memdev state, dcd->lock held
+ * @rgn: the region, not yet on dcd->regions
+ *
+ * Re-reads the device's extent list, then gives every orphan the region
+ * covers an extent device.
+ */
+void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
+{
+	u32 i;
+
+	list_add_tail(&rgn->node, &dcd->regions);
+	if (dcd->live && !dcd->stopping)
+		__dcd_resync(dcd, true);
+	for (i = 0; i < dcd->set->cap; i++) {
+		struct dcd_host_extent *he = &dcd->set->slot[i];
+
+		if (he->state != DCD_EXT_ORPHAN ||
+		    __dcd_region_of(dcd, he->ext.dpa, he->ext.len) != rgn)
+			continue;
+		__dcd_slot_place(dcd, i, rgn);
+		dcd->cnt[DCD_CNT_ADOPTED]++;
+	}
+}
+
+/**
+ * __dcd_region_detach() - a DC region goes away: its extents become orphans
+ * @dcd: memdev state, dcd->lock held
+ * @rgn: the region
+ *
+ * Nothing is released to the device: no memory of these extents was exposed
+ * in this version, and the device still lists them; a new region over the
+ * same DPA adopts them again.
+ */
+void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
+{
+	u32 i;
+
+	for (i = 0; i < dcd->set->cap; i++) {
+		struct dcd_host_extent *he = &dcd->set->slot[i];
+		struct dcd_extent_dev *edev = he->priv;
+
+		if (he->state == DCD_EXT_FREE || !edev || edev->rgn != rgn)
+			continue;
+		__dcd_extdev_kill(dcd, edev);
+		he->priv = NULL;
+		he->state = DCD_EXT_ORPHAN;
+	}
+	list_del_init(&rgn->node);
+}
+
+/**
+ * __dcd_extents_orphan_all() - remove every extent device of a memdev
+ * @dcd: memdev state, dcd->lock held
+ */
+void __dcd_extents_orphan_all(struct dcd_dev *dcd)
+{
+	struct dcd_region_ctx *rgn, *next;
+
+	list_for_each_entry_safe(rgn, next, &dcd->regions, node) {
+		__dcd_region_detach(dcd, rgn);
+		rgn->dcd = NULL;
+	}
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/device.h>
+#include <linux/ioport.h>
+#include "cxl_dcd.h"
+
+/**
+ * DOC: cxl-dcd partition
+ *
+ * Linux 6.12 knows two DPA partitions, ram and pmem, and no DC one. We make
+ * the empty ram partition describe the DC span so the stock region code
+ * (decoder mode "ram", dpa_size, create_ram_region, commit) builds regions
+ * over DC capacity: dpa_res becomes [0, dc_end), ram_res the DC span,
+ * inserted under dpa_res, and the empty pmem_res is parked at
+ * [dc_end, dc_end - 1] (an empty partition at 0 would be [0, ~0] and would
+ * swallow every allocation, classifying it PMEM).
+ *
+ * There is no exported setter and cxl_dpa_rwsem is private, so the patch is
+ * done only when nothing can race it: at memdev BUS_NOTIFY_ADD_DEVICE
+ * (before cxl_mem and the endpoint decoders exist), or later if no DPA is
+ * allocated (decoder mode writes fail on a device whose partitions are
+ * empty, so no allocation can start meanwhile). A partition patched by an
+ * earlier load of this module is adopted as is. Devices with static
+ * capacity (mixed static + DC) are refused.
+ */
+
+static bool dcd_partition_is_ours(struct cxl_dev_state *cxlds, u64 dc_end)
+{
+	return cxlds->ram_res.start == 0 && cxlds->ram_res.end == dc_end - 1 &&
+	       cxlds->ram_res.parent == &cxlds->dpa_res &&
+	       cxlds->dpa_res.start == 0 && cxlds->dpa_res.end == dc_end - 1 &&
+	       resource_size(&cxlds->pmem_res) == 0;
+}
+
+/**
+ * dcd_partition_setup() - register the DC span as the ram partition
+ * @dcd: memdev state with a validated configuration
+ * @why: set to the reason on failure
+ *
+ * Context: process context; memdev parent locked, dcd_lock held.
+ * Return: 0 (patched or adopted), 1 if patched after the endpoint probed
+ * (call dcd_partition_reparse_cdat() without dcd_lock), -EBUSY if DPA is in use, -EOPNOTSUPP for
+ * a device with static capacity or a DC span not starting at DPA 0.
+ */
+int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
+{
+	struct cxl_dev_state *cxlds = dcd->cxlds;
+	struct cxl_memdev *cxlmd = dcd->cxlmd;
+	const struct dcd_region *last = &dcd->cfg.region[dcd->cfg.nr_regions - 1];
+	u64 dc_end = last->base + last->len;
+	int rc;
+
+	dcd->dc_end = dc_end;
+	if (dcd_partition_is_ours(cxlds, dc_end)) {
+		dev_dbg(&cxlmd->dev, "adopted patched partition %pr\n",
+			&cxlds->ram_res);
+		dcd->part_patched = true;
+		return 0;
+	}
+	if (resource_size(&cxlds->ram_res) || resource_size(&cxlds->pmem_res)) {
+		*why = "device has static capacity (mixed static and DC devices are not supported)";
+		return -EOPNOTSUPP;
+	}
+	if (dcd->cfg.region[0].base != 0) {
+		*why = "DC regions do not start at DPA 0";
+		return -EOPNOTSUPP;
+	}
+	if (cxlds->dpa_res.child || cxlds->ram_res.parent ||
+	    cxlds->pmem_res.parent) {
+		*why = "DPA already in use";
+		return -EBUSY;
+	}
+
+	cxlds->dpa_res = DEFINE_RES_MEM_NAMED(0, dc_end, "dpa");
+	cxlds->ram_res = DEFINE_RES_MEM_NAMED(0, dc_end, "ram");
+	cxlds->pmem_res = DEFINE_RES_MEM_NAMED(dc_end, 0, "pmem");
+	rc = request_resource(&cxlds->dpa_res, &cxlds->ram_res);
+	if (rc) {
+		cxlds->dpa_res = DEFINE_RES_MEM(0, 0);
+		cxlds->ram_res = DEFINE_RES_MEM(0, 0);
+		cxlds->pmem_res = DEFINE_RES_MEM(0, 0);
+		*why = "cannot insert the DC partition";
+		return rc;
+	}
+	dcd->part_patched = true;
+	dev_dbg(&cxlmd->dev, "DC span registered as ram partition %pr\n",
+		&cxlds->ram_res);
+
+	/* late adoption: the endpoint parsed CDAT against empty partitions */
+	return cxlmd->endpoint ? 1 : 0;
+}
+
+/**
+ * dcd_partition_reparse_cdat() - recompute the partition's performance data
+ * @cxlmd: memdev whose partition was patched after its endpoint probed
+ *
+ * Context: process context, memdev parent locked, dcd_lock NOT held (takes
+ * the endpoint's device lock, which region teardown holds while it takes
+ * dcd_lock).
+ */
+void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd)
+{
+	struct device *edev;
+
+	if (!cxlmd->endpoint)
+		return;
+	edev = &cxlmd->endpoint->dev;
+	device_lock(edev);
+	if (edev->driver)
+		cxl_endpoint_parse_cdat(cxlmd->endpoint);
+	device_unlock(edev);
+}
+
+/**
+ * dcd_partition_restore() - give the empty partitions back
+ * @dcd: memdev state
+ *
+ * Only when no DPA is allocated from the DC span; otherwise the patched
+ * partition stays (and is adopted by the next load) and we say so.
+ *
+ * Context: process context; dcd_lock held, cxl_pci still bound.
+ */
+void dcd_partition_restore(struct dcd_dev *dcd)
+{
+	struct cxl_dev_state *cxlds = dcd->cxlds;
+
+	if (!dcd->part_patched || !cxlds)
+		return;
+	dcd->part_patched = false;
+	if (cxlds->ram_res.child) {
+		dev_info(&dcd->cxlmd->dev,
+			 "DC partition %pr in use: kept until the regions are destroyed\n",
+			 &cxlds->ram_res);
+		return;
+	}
+	release_resource(&cxlds->ram_res);
+	cxlds->dpa_res = DEFINE_RES_MEM(0, 0);
+	cxlds->ram_res = DEFINE_RES_MEM(0, 0);
+	cxlds->pmem_res = DEFINE_RES_MEM(0, 0);
+	dev_dbg(&dcd->cxlmd->dev, "DC partition restored to empty\n");
+}
