@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dcd-fm: what a host reports (cxl_dcd debugfs, read through the agent)
+ * and what that means for a request.
+ *   /sys/kernel/debug/cxl_dcd/<memX>/device_extents: "<dpa> <length>" (hex)
+ *     the device's accepted extent list as the host read it;
+ *   /sys/kernel/debug/cxl_dcd/<memX>/host_extents:
+ *     "<dpa> <length> <state> <region|->", state accepted|release-pending|orphan.
+ */
+#ifndef DCD_FM_OUTCOME_H
+#define DCD_FM_OUTCOME_H
+
+#include "fm.h"
+
+enum fm_hstate { H_ACCEPTED, H_RELEASE_PENDING, H_ORPHAN };
+
+struct fm_dext {
+	uint64_t dpa, len;
+};
+
+struct fm_hext {
+	uint64_t dpa, len;
+	enum fm_hstate state;
+	char region[32];
+};
+
+struct fm_host_view {
+	char memdev[32];
+	struct fm_dext *dev;
+	size_t ndev;
+	struct fm_hext *host;
+	size_t nhost;
+};
+
+/* The guest script (dash) that prints a view; exit statuses below */
+#define FM_VIEW_NO_MEMDEV 10	/* no memX with that serial */
+#define FM_VIEW_NO_DEBUGFS 11	/* no cxl_dcd debugfs for memX */
+#define FM_VIEW_READ_FAIL 12
+char *fm_view_script(uint64_t serial);
+int fm_view_parse(const char *text, struct fm_host_view *v, struct fm_err *e);
+int fm_hext_parse(const char *text, struct fm_hext **out, size_t *n, struct fm_err *e);
+int fm_dext_parse(const char *text, struct fm_dext **out, size_t *n, struct fm_err *e);
+void fm_view_free(struct fm_host_view *v);
+const char *fm_hstate_name(enum fm_hstate s);
+
+enum fm_outcome {
+	O_WAITING,		/* no answer yet */
+	O_ACCEPTED,
+	O_REJECTED,		/* the host answered without (all of) it */
+	O_RELEASED,
+	O_RELEASE_PENDING,	/* the host defers the release (in use) */
+};
+const char *fm_outcome_name(enum fm_outcome o);
+
+/* dev_state: enum fm_dev_state from the transport's probe, or -1 unknown */
+enum fm_outcome fm_classify_add(const struct fm_host_view *v, uint64_t dpa, uint64_t len,
+				int dev_state);
+enum fm_outcome fm_classify_release(const struct fm_host_view *v, uint64_t dpa, uint64_t len,
+				    int dev_state);
+bool fm_view_dev_covers(const struct fm_host_view *v, uint64_t dpa, uint64_t len);
+bool fm_view_dev_overlaps(const struct fm_host_view *v, uint64_t dpa, uint64_t len);
+const struct fm_hext *fm_view_host_overlap(const struct fm_host_view *v, uint64_t dpa,
+					   uint64_t len);
+
+#endif

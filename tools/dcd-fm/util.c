@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* dcd-fm: sizes, base64, clocks, error messages */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fm.h"
+
+int fm_seterr(struct fm_err *e, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e) {
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+int fm_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "268435456", "0x10000000", "256M", "256MiB", "1G", "2m" */
+int fm_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end) {
+		switch (toupper((unsigned char)*end)) {
+		case 'K': shift = 10; break;
+		case 'M': shift = 20; break;
+		case 'G': shift = 30; break;
+		case 'T': shift = 40; break;
+		default: return -EINVAL;
+		}
+		end++;
+		if (!strcmp(end, "iB") || !strcmp(end, "B"))
+			end += strlen(end);
+		if (*end)
+			return -EINVAL;
+		if (v > (UINT64_MAX >> shift))
+			return -ERANGE;
+		v <<= shift;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "256.00 MiB (268.44 MB)" as ndctl's util_json_object_size() does */
+const char *fm_size_str(uint64_t v, char *buf, size_t len)
+{
+	static const char *const bin[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const si[] = { "kB", "MB", "GB", "TB" };
+	int i = -1, j = -1;
+	double b = (double)v, d = (double)v;
+
+	while (b >= 1024 && i < 3) {
+		b /= 1024;
+		i++;
+	}
+	while (d >= 1000 && j < 3) {
+		d /= 1000;
+		j++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "%.2f %s (%.2f %s)", b, bin[i], d, si[j]);
+	return buf;
+}
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t fm_b64_encode(const void *in, size_t n, char *out)
+{
+	const unsigned char *p = in;
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		out[o++] = b64[p[i] >> 2];
+		out[o++] = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		out[o++] = b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+		out[o++] = b64[p[i + 2] & 63];
+	}
+	if (n - i == 1) {
+		out[o++] = b64[p[i] >> 2];
+		out[o++] = b64[(p[i] & 3) << 4];
+		out[o++] = '=';
+		out[o++] = '=';
+	} else if (n - i == 2) {
+		out[o++] = b64[p[i] >> 2];
+		out[o++] = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		out[o++] = b64[(p[i + 1] & 15) << 2];
+		out[o++] = '=';
+	}
+	out[o] = 0;
+	return o;
+}
+
+static int b64val(int c)
+{
+	const char *p = c ? strchr(b64, c) : NULL;
+
+	return p ? (int)(p - b64) : -1;
+}
+
+/* out must hold 3 * n / 4 + 1 bytes; output is NUL-terminated */
+int fm_b64_decode(const char *in, size_t n, void *out, size_t *outlen)
+{
+	unsigned char *o = out;
+	size_t k = 0, i;
+	unsigned int acc = 0;
+	int bits = 0, pad = 0;
+
+	for (i = 0; i < n; i++) {
+		int v;
+
+		if (in[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad)
+			return -EINVAL;
+		v = b64val((unsigned char)in[i]);
+		if (v < 0)
+			return -EINVAL;
+		acc = (acc << 6) | (unsigned int)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[k++] = (unsigned char)(acc >> bits);
+			acc &= (1U << bits) - 1;
+		}
+	}
+	if (pad > 2 || (n - pad) % 4 == 1)
+		return -EINVAL;
+	o[k] = 0;
+	*outlen = k;
+	return 0;
+}
+
+double fm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void fm_timestamp(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
