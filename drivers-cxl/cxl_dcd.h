@@ -136,7 +136,7 @@ struct dcd_region_ctx {
 
 /**
  * struct dcd_extent_dev - the extentX.Y device of an accepted extent
- * @dev: the device, a child of dax_regionX, class cxl_dcd_extent
+ * @dev: the device, a child of dax_regionX, on the cxl bus
  * @dcd: owning memdev state; valid while @dev is registered
  * @rgn: owning region; valid while @dev is registered
  * @ext: the extent (immutable)
@@ -287,8 +287,6 @@ struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
 const char *dcd_state_name(int state);
 
 /* extdev.c */
-int dcd_extdev_class_init(void);
-void dcd_extdev_class_exit(void);
 struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 				      struct dcd_region_ctx *rgn,
 				      const struct dcd_extent *ext, int state);

@@ -114,10 +114,31 @@ static int chain_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(chain);
 
+/* Machine-readable names of the rejection reasons: rejected_<name> */
+static const char * const dcd_rej_names[DCD_REJ_NR] = {
+	[DCD_REJ_ZERO_LEN]		= "zero_len",
+	[DCD_REJ_WRAP]			= "wrap",
+	[DCD_REJ_OUTSIDE_DC]		= "outside_dc",
+	[DCD_REJ_STRADDLE]		= "straddle",
+	[DCD_REJ_NO_REGION]		= "no_region",
+	[DCD_REJ_BLOCK_ALIGN]		= "block_align",
+	[DCD_REJ_ALIGN_2M]		= "align_2m",
+	[DCD_REJ_OVERLAP]		= "overlap",
+	[DCD_REJ_OVERLAP_STAGED]	= "overlap_staged",
+	[DCD_REJ_TAG_REUSED]		= "tag_reused",
+	[DCD_REJ_NULL_TAG_SHARED]	= "null_tag_shared",
+	[DCD_REJ_SEQ_UNSHARED]		= "seq_unshared",
+	[DCD_REJ_SEQ_ORDER]		= "seq_order",
+	[DCD_REJ_TAG_SPAN]		= "tag_span",
+	[DCD_REJ_GROUP]			= "group",
+	[DCD_REJ_RSP_FULL]		= "rsp_full",
+	[DCD_REJ_CHAIN_FULL]		= "chain_full",
+	[DCD_REJ_NO_SPACE]		= "no_space",
+};
+
 static int counters_show(struct seq_file *s, void *unused)
 {
 	struct dcd_dev *dcd = s->private;
-	const char *name;
 	unsigned int i;
 	int rc;
 
@@ -127,12 +148,10 @@ static int counters_show(struct seq_file *s, void *unused)
 	for (i = 0; i < DCD_CNT_NR; i++)
 		seq_printf(s, "%s %llu\n", dcd_counter_names[i], dcd->cnt[i]);
 	for (i = 0; i < DCD_REJ_NR; i++) {
-		if (i == DCD_REJ_NONE || i == DCD_REJ_DUPLICATE)
+		if (!dcd_rej_names[i])
 			continue;
-		seq_puts(s, "rejected_");
-		for (name = dcd_rej_str(i); *name; name++)
-			seq_putc(s, (*name == ' ' || *name == '-') ? '_' : *name);
-		seq_printf(s, " %llu\n", dcd->rej[i]);
+		seq_printf(s, "rejected_%s %llu\n", dcd_rej_names[i],
+			   dcd->rej[i]);
 	}
 	seq_printf(s, "release_retries_queued %u\n", dcd->nr_retry);
 	mutex_unlock(&dcd->lock);

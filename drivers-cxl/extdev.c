@@ -11,8 +11,11 @@
  * Each extent a DC region covers is a device extentX.Y (X the region id, Y
  * a per-region id from 1, like the upstream series) under dax_regionX, with
  * offset, length, uuid (tag), dpa, state and a write-only release. The
- * devices belong to the class cxl_dcd_extent so that udev sees add, remove
- * and change uevents (a device with neither bus nor class emits none).
+ * devices sit on the cxl bus (as /sys/bus/cxl/devices/extentX.Y) so that
+ * udev sees add, remove and change uevents: a device with neither bus nor
+ * class emits none, and a class device would live in a glue directory
+ * below dax_regionX. No cxl driver matches them (their type has no cxl
+ * device id), so they are never probed.
  *
  * Lifetime: the device is created under dcd->lock. It is never unregistered
  * under that lock, because its release store takes it: __dcd_extdev_kill()
@@ -21,10 +24,6 @@
  * returns -ENOENT. The store never unregisters its own device: it only
  * queues it, and the event work (kicked) does the rest.
  */
-
-static const struct class dcd_extent_class = {
-	.name = "cxl_dcd_extent",
-};
 
 static struct dcd_extent_dev *to_edev(struct device *dev)
 {
@@ -120,16 +119,6 @@ static const struct device_type dcd_extent_type = {
 	.release = dcd_extdev_release,
 };
 
-int dcd_extdev_class_init(void)
-{
-	return class_register(&dcd_extent_class);
-}
-
-void dcd_extdev_class_exit(void)
-{
-	class_unregister(&dcd_extent_class);
-}
-
 /**
  * dcd_extdev_add() - create extentX.Y for an extent a region covers
  * @dcd: memdev state, dcd->lock held
@@ -165,7 +154,7 @@ struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 	device_initialize(&edev->dev);
 	edev->dev.parent = rgn->cxlr_dax;
 	edev->dev.type = &dcd_extent_type;
-	edev->dev.class = &dcd_extent_class;
+	edev->dev.bus = &cxl_bus_type;
 	rc = dev_set_name(&edev->dev, "extent%d.%d", rgn->id, id);
 	if (!rc)
 		rc = device_add(&edev->dev);

@@ -377,13 +377,10 @@ static int __init dcd_init(void)
 	dcd_wq = alloc_ordered_workqueue("cxl_dcd", 0);
 	if (!dcd_wq)
 		return -ENOMEM;
-	rc = dcd_extdev_class_init();
-	if (rc)
-		goto err_wq;
 	dcd_debugfs_init();
 	rc = bus_register_notifier(&pci_bus_type, &dcd_pci_nb);
 	if (rc)
-		goto err_class;
+		goto err_dbg;
 	rc = bus_register_notifier(&cxl_bus_type, &dcd_bus_nb);
 	if (rc)
 		goto err_pci;
@@ -400,10 +397,8 @@ err_devs:
 	bus_unregister_notifier(&cxl_bus_type, &dcd_bus_nb);
 err_pci:
 	bus_unregister_notifier(&pci_bus_type, &dcd_pci_nb);
-err_class:
+err_dbg:
 	dcd_debugfs_exit();
-	dcd_extdev_class_exit();
-err_wq:
 	destroy_workqueue(dcd_wq);
 	return rc;
 }
@@ -416,7 +411,6 @@ static void __exit dcd_exit(void)
 	bus_unregister_notifier(&cxl_bus_type, &dcd_bus_nb);
 	bus_unregister_notifier(&pci_bus_type, &dcd_pci_nb);
 	dcd_debugfs_exit();
-	dcd_extdev_class_exit();
 	destroy_workqueue(dcd_wq);
 }
 
