@@ -20,7 +20,7 @@
 #include "agent.h"
 #include "builtin.h"
 #include "hosts.h"
-#include "json.h"
+#include "fmjson.h"
 #include "ledger.h"
 #include "outcome.h"
 #include "transport.h"
@@ -82,6 +82,8 @@ static void note(struct ctx *c, const char *fmt, ...)
 	char ts[32];
 	va_list ap;
 
+	if (!c->verbose)
+		return;
 	fm_timestamp(ts, sizeof(ts));
 	fprintf(stderr, "dcd-fm %s: %s ", c->cmd, ts + 11);
 	va_start(ap, fmt);
@@ -131,7 +133,7 @@ static void ctx_init(struct ctx *c, const char *cmd)
 
 #define COMMON_HELP                                                                   \
 	"  -u, --human              sizes and addresses as human-readable strings\n"    \
-	"  -v, --verbose            say more on stderr\n"                              \
+	"  -v, --verbose            progress on stderr, with timestamps\n"                              \
 	"      --ledger FILE        state file (default $DCD_FM_LEDGER or\n"          \
 	"                           $XDG_STATE_HOME/dcd-fm/ledger.json)\n"             \
 	"      --hosts FILE         hosts file, lines \"NAME DIR\" (default $DCD_FM_HOSTS)\n" \
@@ -884,6 +886,7 @@ int cmd_release(int argc, char **argv)
 	struct fm_extent x[FM_CLI_MAX_EXTENTS];
 	unsigned int n = 0, ids[FM_CLI_MAX_EXTENTS], nids = 0, i;
 	const char *hostspec = NULL, *device = NULL;
+	char devbuf[FM_NAME_MAX];
 	uint64_t offset = 0, len = 0, v;
 	bool have_off = false, force = false;
 	double wait = 0;
@@ -965,6 +968,7 @@ int cmd_release(int argc, char **argv)
 		if (fm_ledger_begin(&c.l, c.lock_timeout, &c.e))
 			return fail_e(&c, FM_EXIT_FAIL);
 		fm_ledger_unlock(&c.l);
+		memset(&h, 0, sizeof(h));
 		g = fm_ledger_get(&c.l, ids[0]);
 		if (!g) {
 			fm_ledger_free(&c.l);
@@ -972,8 +976,10 @@ int cmd_release(int argc, char **argv)
 		}
 		snprintf(h.name, sizeof(h.name), "%s", g->host);
 		snprintf(h.dir, sizeof(h.dir), "%s", g->workdir);
-		if (!device)
-			device = g->device[0] ? strdup(g->device) : DEFAULT_DEVICE;
+		if (!device) {
+			snprintf(devbuf, sizeof(devbuf), "%s", g->device);
+			device = devbuf;
+		}
 	} else if (fm_host_resolve(hostspec, c.hosts_file, &h, &c.e)) {
 		return fail_e(&c, FM_EXIT_INVALID);
 	}
@@ -981,21 +987,20 @@ int cmd_release(int argc, char **argv)
 		device = DEFAULT_DEVICE;
 	rc = session_open(&c, &s, &h, device, NULL);
 	if (rc) {
-		session_close(&s);
-		fm_ledger_free(&c.l);
-		return fail_e(&c, rc == -EINVAL ? FM_EXIT_INVALID : FM_EXIT_FAIL);
+		rc = fail_e(&c, rc == -EINVAL ? FM_EXIT_INVALID : FM_EXIT_FAIL);
+		goto out;
 	}
 	/* extents -> grants of the ledger (exact match); --force records unknown ones */
 	if (n) {
 		if ((unsigned int)region >= s.geo.nr_regions) {
-			session_close(&s);
-			return fail(&c, FM_EXIT_INVALID, "%s: region %d does not exist (device has "
+			rc = fail(&c, FM_EXIT_INVALID, "%s: region %d does not exist (device has "
 				    "%u)", device, region, s.geo.nr_regions);
+			goto out;
 		}
 		rc = fm_validate_request(&s.geo, s.device, (unsigned int)region, x, n, &c.e);
 		if (rc || fm_ledger_begin(&c.l, c.lock_timeout, &c.e)) {
-			session_close(&s);
-			return fail_e(&c, rc ? FM_EXIT_INVALID : FM_EXIT_FAIL);
+			rc = fail_e(&c, rc ? FM_EXIT_INVALID : FM_EXIT_FAIL);
+			goto out;
 		}
 		for (i = 0; i < n; i++) {
 			struct fm_grant *g = NULL;
@@ -1007,25 +1012,25 @@ int cmd_release(int argc, char **argv)
 					g = &c.l.g[k];
 			if (!g && !force) {
 				fm_ledger_unlock(&c.l);
-				session_close(&s);
-				return fail(&c, FM_EXIT_INVALID, "%s: extent %u (offset %#" PRIx64
+				rc = fail(&c, FM_EXIT_INVALID, "%s: extent %u (offset %#" PRIx64
 					    " length %#" PRIx64 ") is not a grant of host %s in the "
 					    "ledger (--force to release it anyway)", device, i,
 					    x[i].offset, x[i].len, s.host.name);
+				goto out;
 			}
 			if (!g) {
 				if (fm_ledger_overlap(&c.l, s.host.dir, s.device, dpa, x[i].len)) {
 					fm_ledger_unlock(&c.l);
-					session_close(&s);
-					return fail(&c, FM_EXIT_INVALID, "%s: extent %u overlaps a "
+					rc = fail(&c, FM_EXIT_INVALID, "%s: extent %u overlaps a "
 						    "grant but is not one: release whole grants",
 						    device, i);
+					goto out;
 				}
 				g = fm_ledger_new(&c.l);
 				if (!g) {
 					fm_ledger_unlock(&c.l);
-					session_close(&s);
-					return fail(&c, FM_EXIT_FAIL, "out of memory");
+					rc = fail(&c, FM_EXIT_FAIL, "out of memory");
+					goto out;
 				}
 				snprintf(g->host, sizeof(g->host), "%s", s.host.name);
 				snprintf(g->workdir, sizeof(g->workdir), "%s", s.host.dir);
@@ -1039,8 +1044,8 @@ int cmd_release(int argc, char **argv)
 			ids[nids++] = g->id;
 		}
 		if (fm_ledger_commit(&c.l, &c.e)) {
-			session_close(&s);
-			return fail_e(&c, FM_EXIT_FAIL);
+			rc = fail_e(&c, FM_EXIT_FAIL);
+			goto out;
 		}
 	}
 	rc = do_release(&c, &s, ids, nids, force);
@@ -1056,6 +1061,7 @@ int cmd_release(int argc, char **argv)
 		}
 		print_grants(&c, ids, nids);
 	}
+out:
 	session_close(&s);
 	fm_ledger_free(&c.l);
 	return rc;
@@ -1177,7 +1183,8 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 			problems++;
 		} else if (g->state == G_ACCEPTED && vp && (!hx || hx->state == H_ORPHAN)) {
 			problem(o, "accepted on the device but the host %s", hx ?
-				"lists it as an orphan" : "does not list it");
+				"has it as an orphan (no DC region covers it)" :
+				"does not list it");
 			problems++;
 		} else if (g->state == G_ADDING) {
 			problem(o, "an add was interrupted and its fate is unknown");
@@ -1221,23 +1228,6 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 		o = fm_grant_to_json(&u, c->flags);
 		json_object_object_add(o, "state", json_object_new_string("untracked"));
 		problem(o, "accepted on the device, not in the ledger");
-		json_object_array_add(arr, o);
-		problems++;
-	}
-	for (i = 0; vp && i < vp->nhost; i++) {
-		struct fm_grant u = { 0 };
-		json_object *o;
-
-		if (vp->host[i].state != H_ORPHAN)
-			continue;
-		snprintf(u.host, sizeof(u.host), "%s", dg->host);
-		snprintf(u.workdir, sizeof(u.workdir), "%s", dg->dir);
-		snprintf(u.device, sizeof(u.device), "%s", dg->device);
-		u.dpa = vp->host[i].dpa;
-		u.len = vp->host[i].len;
-		o = fm_grant_to_json(&u, c->flags);
-		json_object_object_add(o, "state", json_object_new_string("orphan"));
-		problem(o, "the host keeps an extent the device does not list");
 		json_object_array_add(arr, o);
 		problems++;
 	}

@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "json.h"
+#include "fmjson.h"
 
 json_object *fm_json_size(uint64_t v, unsigned int flags)
 {

@@ -51,9 +51,9 @@ char *fm_view_script(uint64_t serial)
 
 const char *fm_hstate_name(enum fm_hstate s)
 {
-	static const char *const n[] = { "accepted", "release-pending", "orphan" };
+	static const char *const n[] = { "accepted", "release-pending", "orphan", "forced" };
 
-	return (unsigned int)s < 3 ? n[s] : "?";
+	return (unsigned int)s < 4 ? n[s] : "?";
 }
 
 const char *fm_outcome_name(enum fm_outcome o)
@@ -112,6 +112,8 @@ static int parse_hext(char *l, struct fm_hext *h)
 		h->state = H_RELEASE_PENDING;
 	else if (!strcmp(s, "orphan"))
 		h->state = H_ORPHAN;
+	else if (!strcmp(s, "forced"))
+		h->state = H_FORCED;
 	else
 		return -EINVAL;
 	strcpy(h->region, r);

@@ -5,14 +5,15 @@
  *   /sys/kernel/debug/cxl_dcd/<memX>/device_extents: "<dpa> <length>" (hex)
  *     the device's accepted extent list as the host read it;
  *   /sys/kernel/debug/cxl_dcd/<memX>/host_extents:
- *     "<dpa> <length> <state> <region|->", state accepted|release-pending|orphan.
+ *     "<dpa> <length> <state> <regionN|->", state accepted|release-pending|orphan|forced
+ *     (orphan: accepted on the device, no DC region of the host covers it).
  */
 #ifndef DCD_FM_OUTCOME_H
 #define DCD_FM_OUTCOME_H
 
 #include "fm.h"
 
-enum fm_hstate { H_ACCEPTED, H_RELEASE_PENDING, H_ORPHAN };
+enum fm_hstate { H_ACCEPTED, H_RELEASE_PENDING, H_ORPHAN, H_FORCED };
 
 struct fm_dext {
 	uint64_t dpa, len;
