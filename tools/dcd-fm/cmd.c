@@ -591,7 +591,7 @@ static int do_add(struct ctx *c, struct session *s, unsigned int host_id, int wa
 		if (!rc)
 			fm_grant_set_state(g, G_OFFERED);
 		else if (rc == -EREMOTEIO)	/* refused as a whole: nothing happened */
-			g->state = G_REJECTED;
+			fm_ledger_remove(&c->l, ids[i]);
 		/* else unknown whether it was sent: stays "adding" for reconcile */
 	}
 	if (rc) {
@@ -644,9 +644,13 @@ static int do_release(struct ctx *c, struct session *s, const unsigned int *ids,
 		x[i].len = g->len;
 		if (g->state == G_ACCEPTED)
 			continue;
-		if (force && g->state != G_ADDING && g->state != G_OFFERED)
+		if (force && fm_gstate_active(g->state) && g->state != G_ADDING &&
+		    g->state != G_OFFERED)
 			continue;
-		if (g->state == G_ADDING || g->state == G_OFFERED)
+		if (!fm_gstate_active(g->state))
+			fm_seterr(&c->e, -EINVAL, "grant %u is %s: nothing to release", g->id,
+				  fm_gstate_name(g->state));
+		else if (g->state == G_ADDING || g->state == G_OFFERED)
 			fm_seterr(&c->e, -EBUSY, "grant %u is %s, not accepted: the device "
 				  "refuses to release an unanswered offer", g->id,
 				  fm_gstate_name(g->state));

@@ -457,3 +457,15 @@ void fm_ledger_prune(struct fm_ledger *l)
 	}
 	l->n = j;
 }
+
+void fm_ledger_remove(struct fm_ledger *l, unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->g[i].id == id) {
+			memmove(&l->g[i], &l->g[i + 1], (l->n - i - 1) * sizeof(l->g[0]));
+			l->n--;
+			return;
+		}
+}

@@ -69,6 +69,7 @@ int fm_ledger_commit(struct fm_ledger *l, struct fm_err *e);
 struct fm_grant *fm_ledger_new(struct fm_ledger *l);	/* id and created set */
 struct fm_grant *fm_ledger_get(struct fm_ledger *l, unsigned int id);
 void fm_grant_set_state(struct fm_grant *g, enum fm_gstate s);
+void fm_ledger_remove(struct fm_ledger *l, unsigned int id);
 /* first active grant of this device overlapping [dpa, dpa + len) */
 struct fm_grant *fm_ledger_overlap(struct fm_ledger *l, const char *workdir,
 				   const char *device, uint64_t dpa, uint64_t len);
