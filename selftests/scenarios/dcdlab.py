@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Host-driven DCD scenarios: a guest, QMP as the fabric manager, KTAP out.
+
+A scenario script does
+
+    with Scenario('dcd1') as s:
+        s.guest('modprobe cxl_dcd')
+        s.ok(cond, 'description')
+
+Every scenario ends with one more test that fails on any oops, WARN, BUG,
+Call Trace, lockup or sanitizer report in the guest's kernel log, or a QEMU
+crash. Output is KTAP; the plan is printed at the end. Logs go to
+$LAB_RESULTS/<scenario>/ (or a temp dir).
+"""
+import os
+import re
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'scripts'))
+import lablib  # noqa: E402
+
+MiB = lablib.MiB
+DEBUGFS = '/sys/kernel/debug/cxl_dcd'
+CXL = '/sys/bus/cxl/devices'
+
+
+class ScenarioError(Exception):
+    pass
+
+
+class Scenario:
+    def __init__(self, topology, name=None, append='', modparams=''):
+        self.topology = topology
+        self.name = name or os.path.splitext(os.path.basename(sys.argv[0]))[0]
+        base = os.environ.get('LAB_RESULTS')
+        wd = os.path.join(base, self.name) if base else None
+        self.vm = lablib.Vm(topology, workdir=wd, append=append)
+        self.n = 0
+        self.failed = 0
+        self.modparams = modparams
+
+    # ---------------------------------------------------------------- KTAP
+    def ok(self, cond, desc, diag=None):
+        self.n += 1
+        if cond:
+            print('ok %d %s' % (self.n, desc), flush=True)
+        else:
+            self.failed += 1
+            print('not ok %d %s' % (self.n, desc), flush=True)
+            if diag:
+                for line in str(diag).rstrip().splitlines():
+                    print('# ' + line, flush=True)
+        return cond
+
+    def diag(self, text):
+        for line in str(text).rstrip().splitlines():
+            print('# ' + line, flush=True)
+
+    # ------------------------------------------------------------- lifecycle
+    def __enter__(self):
+        print('TAP version 13', flush=True)
+        self.vm.start()
+        t = self.vm.wait_ready(timeout=90)
+        self.diag('%s guest up in %.1fs, work dir %s' % (self.topology, t, self.vm.workdir))
+        self.memdevs = self._memdevs()
+        return self
+
+    def __exit__(self, etype, exc, tb):
+        if exc is not None:
+            self.ok(False, 'scenario ran to the end',
+                    ''.join(traceback.format_exception(etype, exc, tb))[-2000:])
+        problems = []
+        status = self.vm.qemu_status()
+        if status:
+            problems.append(status)
+        dmesg = self.vm.dmesg()
+        try:
+            with open(os.path.join(self.vm.workdir, 'dmesg.txt'), 'w') as f:
+                f.write(dmesg)
+        except OSError:
+            pass
+        self.vm.stop()
+        status = self.vm.qemu_status()
+        if status and 'signal' in status and status not in problems:
+            problems.append(status)
+        splats = lablib.find_splats(dmesg + '\n' + self.vm.serial_text())
+        if splats:
+            problems.append('kernel log splat(s):\n' + '\n'.join(sorted(set(splats))[:20]))
+        self.ok(not problems, 'clean kernel log, QEMU alive', '\n'.join(problems))
+        for d in self.vm.devices():
+            try:
+                os.unlink(self.vm.backing_file(d['id']))
+            except OSError:
+                pass
+        print('1..%d' % self.n, flush=True)
+        sys.exit(1 if self.failed else 0)
+
+    # ------------------------------------------------------------------ guest
+    def guest(self, script, timeout=120, check=True):
+        rc, out = self.vm.run(script, timeout=timeout)
+        if check and rc != 0:
+            raise ScenarioError('guest command failed (%d): %s\n%s' % (rc, script.strip(), out))
+        return out
+
+    def guest_rc(self, script, timeout=120):
+        return self.vm.run(script, timeout=timeout)
+
+    def _memdevs(self):
+        """QEMU device id -> guest memdev name, matched by serial number."""
+        out = self.guest('for m in %s/mem*; do echo "${m##*/} $(cat $m/serial)"; done' % CXL)
+        by_sn = {int(sn, 0): m for m, sn in (l.split() for l in out.splitlines() if l.strip())}
+        return {d['id']: by_sn.get(d['sn']) for d in self.vm.devices()}
+
+    def load(self, params=None):
+        """Make sure cxl_dcd is loaded (normally at boot, through the softdep on
+        cxl_pci); with params, reload it with those module parameters."""
+        params = self.modparams if params is None else params
+        if params:
+            self.guest('if [ -d /sys/module/cxl_dcd ]; then rmmod cxl_dcd; fi')
+        self.guest('modprobe cxl_dcd %s' % params)
+
+    # ---------------------------------------------------- fabric manager (QMP)
+    def add(self, extents, dev='cxl-dcd0', region=0):
+        """Offer extents [(offset in DC region, length)]; returns the QMP error or None."""
+        try:
+            self.vm.qmp('cxl-add-dynamic-capacity', path='/machine/peripheral/' + dev,
+                        **{'host-id': 0, 'selection-policy': 'prescriptive', 'region': region,
+                           'extents': [{'offset': o, 'len': n} for o, n in extents]})
+        except lablib.LabError as e:
+            return str(e)
+        return None
+
+    def release(self, extents, dev='cxl-dcd0', region=0):
+        try:
+            self.vm.qmp('cxl-release-dynamic-capacity', path='/machine/peripheral/' + dev,
+                        **{'host-id': 0, 'removal-policy': 'prescriptive', 'region': region,
+                           'extents': [{'offset': o, 'len': n} for o, n in extents]})
+        except lablib.LabError as e:
+            return str(e)
+        return None
+
+    # ------------------------------------------------------------ host views
+    def device_extents(self, memdev):
+        """The device's own extent list (Get DC Extent List via debugfs), in device order."""
+        out = self.guest('cat %s/%s/device_extents' % (DEBUGFS, memdev))
+        return [tuple(int(x, 0) for x in l.split()[:2]) for l in out.splitlines() if l.strip()]
+
+    def host_extents(self, memdev):
+        """Extents the host tracks: [(dpa, len, state, region)]."""
+        out = self.guest('cat %s/%s/host_extents' % (DEBUGFS, memdev))
+        res = []
+        for l in out.splitlines():
+            f = l.split()
+            if len(f) >= 4:
+                res.append((int(f[0], 0), int(f[1], 0), f[2], f[3]))
+        return res
+
+    def sysfs_extents(self):
+        """Extent objects under DC dax regions: list of dicts."""
+        out = self.guest(
+            'for e in %s/dax_region*/extent*; do [ -d "$e" ] || continue; '
+            'echo "$(basename $(dirname $e)) ${e##*/} $(cat $e/dpa) $(cat $e/length) '
+            '$(cat $e/offset) $(cat $e/state)"; done' % CXL)
+        res = []
+        for l in out.splitlines():
+            f = l.split()
+            if len(f) == 6:
+                res.append({'dax_region': f[0], 'name': f[1], 'dpa': int(f[2], 0),
+                            'length': int(f[3], 0), 'offset': int(f[4], 0), 'state': f[5]})
+        return res
+
+    def orphans(self, memdev):
+        out = self.guest('cat %s/%s/dcd/orphans' % (CXL, memdev))
+        return [tuple(int(x, 0) for x in l.split()[:2]) for l in out.splitlines() if l.strip()]
+
+    def counters(self, memdev):
+        out = self.guest('cat %s/%s/counters' % (DEBUGFS, memdev))
+        return {l.split()[0]: int(l.split()[1], 0) for l in out.splitlines()
+                if len(l.split()) >= 2}
+
+    def create_region(self, memdev, size=None):
+        """A 1-way ram region over memdev's DC partition with stock cxl-cli; returns its name."""
+        root = self.guest(
+            "cxl list -D -d root -m %s | jq -r '.[] | select(.volatile_capable == true) "
+            "| .decoder' | head -1" % memdev).strip()
+        if not root:
+            raise ScenarioError('no volatile-capable root decoder for %s' % memdev)
+        out = self.guest('cxl create-region -t ram -d %s -m %s %s' % (
+            root, memdev, '-s %d' % size if size else ''))
+        m = re.search(r'"region":"(region\d+)"', out.replace(' ', ''))
+        if not m:
+            raise ScenarioError('cxl create-region printed no region:\n' + out)
+        return m.group(1)
+
+    def destroy_region(self, region):
+        self.guest('cxl disable-region %s && cxl destroy-region %s' % (region, region))
+
+    def wait_for(self, fn, timeout=20, interval=0.3):
+        """Poll fn() until it returns a true value or timeout s pass; returns the last value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            v = fn()
+            if v or time.monotonic() > deadline:
+                return v
+            time.sleep(interval)
+
+    def settle(self, memdev, timeout=20):
+        """Wait until the module has no staged chain and the device no pending offer
+        visible to us: the host and device lists stop changing."""
+        last = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            cur = (tuple(self.device_extents(memdev)), tuple(self.host_extents(memdev)))
+            if cur == last:
+                return cur
+            last = cur
+            time.sleep(1.0)
+        return last
