@@ -8,9 +8,13 @@
 SHELL := /bin/bash
 include scripts/lab.mk
 
-.PHONY: all setup demo check image clean lab-modules
+.PHONY: all setup demo check image clean lab-modules tools
 
-all: module
+all: module tools
+
+# User-space tools (tools/*/Makefile).
+tools:
+	$(MAKE) -C tools/dcd-fm
 
 setup:
 	@scripts/setup
@@ -32,5 +36,6 @@ check: setup
 	@scripts/run-tests
 
 clean: module-clean
+	$(MAKE) -C tools/dcd-fm clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
