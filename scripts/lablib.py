@@ -64,6 +64,12 @@ TOPOLOGIES = {
                      'sn': 0x1000},
                     {'id': 'cxl-vmem0', 'kind': 'ram', 'size': 512 * MiB, 'sn': 0x2000}],
     },
+    'dcdmix': {
+        'doc': 'one device with both static volatile (256 MiB) and DC capacity '
+               '(512 MiB, 2 regions): cxl_dcd must refuse DC on it',
+        'devices': [{'id': 'cxl-mix0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
+                     'sn': 0x3000, 'static': 256 * MiB}],
+    },
 }
 
 
@@ -180,6 +186,15 @@ class Vm:
         """Host file that backs a CXL device's memory (DC or static)."""
         return os.path.join(self.workdir, '%s.raw' % dev_id)
 
+    def backing_files(self):
+        """Every host file backing guest CXL memory in this topology."""
+        res = []
+        for d in self.devices():
+            res.append(self.backing_file(d['id']))
+            if d.get('static'):
+                res.append(self.backing_file(d['id'] + '-static'))
+        return res
+
     def devices(self):
         return TOPOLOGIES[self.topology]['devices']
 
@@ -217,7 +232,13 @@ class Vm:
                   '-device', 'pxb-cxl,bus_nr=%d,bus=pcie.0,id=cxl.%d' % (bus_nr, i + 1),
                   '-device', 'cxl-rp,port=0,bus=cxl.%d,id=rp%d,chassis=0,slot=%d'
                   % (i + 1, i, i + 2)]
-            if d['kind'] == 'dc':
+            if d['kind'] == 'dc' and d.get('static'):
+                a += ['-object', 'memory-backend-file,id=bs%d,share=on,mem-path=%s,size=%d'
+                      % (i, self.backing_file(d['id'] + '-static'), d['static']),
+                      '-device', 'cxl-type3,bus=rp%d,volatile-memdev=bs%d,volatile-dc-memdev=be%d,'
+                      'num-dc-regions=%d,id=%s,sn=%#x'
+                      % (i, i, i, d['regions'], d['id'], d['sn'])]
+            elif d['kind'] == 'dc':
                 a += ['-device', 'cxl-type3,bus=rp%d,volatile-dc-memdev=be%d,num-dc-regions=%d,'
                       'id=%s,sn=%#x' % (i, i, d['regions'], d['id'], d['sn'])]
             else:

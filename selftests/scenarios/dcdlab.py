@@ -90,9 +90,9 @@ class Scenario:
         if splats:
             problems.append('kernel log splat(s):\n' + '\n'.join(sorted(set(splats))[:20]))
         self.ok(not problems, 'clean kernel log, QEMU alive', '\n'.join(problems))
-        for d in self.vm.devices():
+        for f in self.vm.backing_files():
             try:
-                os.unlink(self.vm.backing_file(d['id']))
+                os.unlink(f)
             except OSError:
                 pass
         print('1..%d' % self.n, flush=True)
