@@ -289,8 +289,9 @@ class Vm:
                 raise LabError('QEMU socket %s did not appear' % path)
             time.sleep(0.05)
 
-    def wait_ready(self, timeout=60):
-        """Wait until the guest agent answers; returns boot time in seconds."""
+    def wait_ready(self, timeout=60, new_boot=False):
+        """Wait until the guest agent answers; returns boot time in seconds.
+        With new_boot, only an answer from a boot other than the last one counts."""
         deadline = time.monotonic() + timeout
         if self.agent is None:
             self._wait_sock(self.agent_path, deadline)
@@ -310,7 +311,7 @@ class Vm:
             # queued and answered late; run() skips lines that are not its DONE.
             if line and line.startswith('PONG '):
                 boot_id = (line.split() + ['', '', ''])[2]
-                if boot_id != self.boot_id:
+                if not new_boot or boot_id != self.boot_id:
                     self.boot_id = boot_id
                     break
             if time.monotonic() > deadline:
@@ -378,10 +379,28 @@ class Vm:
         self.agent_buf = b''
         self.t_start = time.monotonic()
         try:
-            return self.wait_ready(timeout)
+            return self.wait_ready(timeout, new_boot=True)
         finally:
             if self.alive():
                 self.qmp('set-action', reboot='shutdown')
+
+    def detach(self):
+        """Close our QMP and agent connections (each socket takes one client),
+        so another program, e.g. dcd-fm, can use them. attach() reconnects."""
+        for s in (self.agent, self._qmp):
+            try:
+                if s is not None:
+                    s.close()
+            except OSError:
+                pass
+        self.agent = None
+        self._qmp = None
+        self.agent_buf = b''
+
+    def attach(self, timeout=30):
+        t = self.t_start
+        self.wait_ready(timeout)
+        self.t_start = t
 
     def qmp(self, name, **args):
         """Run a QMP command (the fabric-manager role)."""
