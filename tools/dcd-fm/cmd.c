@@ -734,6 +734,64 @@ static const char add_usage[] =
 	"Exit: 0 offered (accepted with --wait), 1 failed, 2 invalid request (nothing sent),\n"
 	"      3 rejected, 5 timeout.\n";
 
+/* Options add and release share: where to send, what, and how to wait. */
+struct target_args {
+	const char *hostspec, *device;
+	int region;
+	struct fm_extent x[FM_CLI_MAX_EXTENTS];
+	unsigned int n;
+	uint64_t offset, len;
+	bool have_off, force;
+	double wait;
+};
+
+/* Returns 1 if @opt was one of them, 0 if not, -1 on a bad value (reported). */
+static int target_opt(struct ctx *c, int opt, const char *arg, struct target_args *t)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case 'H':
+		t->hostspec = arg;
+		return 1;
+	case 'd':
+		t->device = arg;
+		return 1;
+	case 'r':
+		if (fm_parse_u64(arg, &v) || v > 255) {
+			fail(c, FM_EXIT_INVALID, "bad --region '%s'", arg);
+			return -1;
+		}
+		t->region = (int)v;
+		return 1;
+	case 'e':
+		if (t->n == FM_CLI_MAX_EXTENTS) {
+			fail(c, FM_EXIT_INVALID, "too many --extent");
+			return -1;
+		}
+		return parse_extent(c, arg, &t->x[t->n++]) ? -1 : 1;
+	case 'o':
+		if (fm_parse_size(arg, &t->offset)) {
+			fail(c, FM_EXIT_INVALID, "bad --offset '%s'", arg);
+			return -1;
+		}
+		t->have_off = true;
+		return 1;
+	case 'l':
+		if (fm_parse_size(arg, &t->len) || !t->len) {
+			fail(c, FM_EXIT_INVALID, "bad --len '%s'", arg);
+			return -1;
+		}
+		return 1;
+	case 'w':
+		return parse_wait(c, arg, &t->wait) ? -1 : 1;
+	case 'f':
+		t->force = true;
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -749,13 +807,10 @@ int cmd_add(int argc, char **argv)
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct fm_extent x[FM_CLI_MAX_EXTENTS];
-	unsigned int n = 0, ids[FM_CLI_MAX_EXTENTS], nids = 0, i;
-	const char *hostspec = NULL, *device = DEFAULT_DEVICE;
-	uint64_t offset = 0, len = 0, v, host_id = 0;
-	bool have_off = false, force = false;
-	double wait = 0;
-	int region = -1, opt, rc;
+	struct target_args t = { .device = DEFAULT_DEVICE, .region = -1 };
+	unsigned int ids[FM_CLI_MAX_EXTENTS], nids = 0, i;
+	uint64_t host_id = 0;
+	int opt, rc;
 	struct fm_host h;
 	struct session s;
 	struct ctx c;
@@ -764,72 +819,47 @@ int cmd_add(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "H:d:r:e:o:l:w::f" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);
+		if (!rc)
+			rc = target_opt(&c, opt, optarg, &t);
 		if (rc < 0)
 			return FM_EXIT_INVALID;
 		if (rc)
 			continue;
 		switch (opt) {
-		case 'H': hostspec = optarg; break;
-		case 'd': device = optarg; break;
-		case 'r':
-			if (fm_parse_u64(optarg, &v) || v > 255)
-				return fail(&c, FM_EXIT_INVALID, "bad --region '%s'", optarg);
-			region = (int)v;
-			break;
-		case 'e':
-			if (n == FM_CLI_MAX_EXTENTS)
-				return fail(&c, FM_EXIT_INVALID, "too many --extent");
-			if (parse_extent(&c, optarg, &x[n++]))
-				return FM_EXIT_INVALID;
-			break;
-		case 'o':
-			if (fm_parse_size(optarg, &offset))
-				return fail(&c, FM_EXIT_INVALID, "bad --offset '%s'", optarg);
-			have_off = true;
-			break;
-		case 'l':
-			if (fm_parse_size(optarg, &len) || !len)
-				return fail(&c, FM_EXIT_INVALID, "bad --len '%s'", optarg);
-			break;
 		case 'I':
 			if (fm_parse_u64(optarg, &host_id) || host_id > 0xffff)
 				return fail(&c, FM_EXIT_INVALID, "bad --host-id '%s'", optarg);
 			break;
-		case 'w':
-			if (parse_wait(&c, optarg, &wait))
-				return FM_EXIT_INVALID;
-			break;
-		case 'f': force = true; break;
 		case 'h': fputs(add_usage, stdout); return FM_EXIT_OK;
 		default: fputs(add_usage, stderr); return FM_EXIT_INVALID;
 		}
 	}
 	if (optind < argc)
 		return fail(&c, FM_EXIT_INVALID, "unexpected argument '%s'", argv[optind]);
-	if (!hostspec)
+	if (!t.hostspec)
 		return fail(&c, FM_EXIT_INVALID, "--host is required");
-	if (n && (len || have_off))
+	if (t.n && (t.len || t.have_off))
 		return fail(&c, FM_EXIT_INVALID, "use either --extent or --offset/--len");
-	if (!n && !len)
+	if (!t.n && !t.len)
 		return fail(&c, FM_EXIT_INVALID, "nothing to add: give --extent or --len");
-	if (have_off) {
-		x[0].offset = offset;
-		x[0].len = len;
-		n = 1;
-		len = 0;
+	if (t.have_off) {
+		t.x[0].offset = t.offset;
+		t.x[0].len = t.len;
+		t.n = 1;
+		t.len = 0;
 	}
-	if (n > FM_MAX_EXTENTS)
+	if (t.n > FM_MAX_EXTENTS)
 		return fail(&c, FM_EXIT_INVALID, "%u extents in one request, at most %d (the "
-			    "device's DC event log depth)", n, FM_MAX_EXTENTS);
+			    "device's DC event log depth)", t.n, FM_MAX_EXTENTS);
 	fm_ledger_init(&c.l, c.ledger_path);
-	if (fm_host_resolve(hostspec, c.hosts_file, &h, &c.e))
+	if (fm_host_resolve(t.hostspec, c.hosts_file, &h, &c.e))
 		return fail_e(&c, FM_EXIT_INVALID);
-	rc = session_open(&c, &s, &h, device, NULL);
+	rc = session_open(&c, &s, &h, t.device, NULL);
 	if (rc) {
 		session_close(&s);
 		return fail_e(&c, rc == -EINVAL ? FM_EXIT_INVALID : FM_EXIT_FAIL);
 	}
-	rc = do_add(&c, &s, (unsigned int)host_id, region, x, n, len, force, ids, &nids);
+	rc = do_add(&c, &s, (unsigned int)host_id, t.region, t.x, t.n, t.len, t.force, ids, &nids);
 	if (!rc) {
 		uint64_t total = 0;
 		char b[32];
@@ -839,10 +869,10 @@ int cmd_add(int argc, char **argv)
 			total += fm_ledger_get(&c.l, ids[i])->len;
 		note(&c, "offered %s in %u extent%s to %s/%s", sz(total, b), nids,
 		     nids == 1 ? "" : "s", s.host.name, s.device);
-		if (wait > 0) {
+		if (t.wait > 0) {
 			enum fm_outcome res[FM_CLI_MAX_EXTENTS];
 
-			rc = wait_grants(&c, &s, true, ids, nids, wait, res);
+			rc = wait_grants(&c, &s, true, ids, nids, t.wait, res);
 			if (!rc)
 				note(&c, "host %s accepted %s", s.host.name, sz(total, b));
 		}
@@ -887,14 +917,11 @@ int cmd_release(int argc, char **argv)
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct fm_extent x[FM_CLI_MAX_EXTENTS];
-	unsigned int n = 0, ids[FM_CLI_MAX_EXTENTS], nids = 0, i;
-	const char *hostspec = NULL, *device = NULL;
+	struct target_args t = { .region = 0 };
+	unsigned int ids[FM_CLI_MAX_EXTENTS], nids = 0, i;
 	char devbuf[FM_NAME_MAX];
-	uint64_t offset = 0, len = 0, v;
-	bool have_off = false, force = false;
-	double wait = 0;
-	int region = 0, opt, rc;
+	uint64_t v;
+	int opt, rc;
 	struct fm_host h;
 	struct session s;
 	struct ctx c;
@@ -904,33 +931,13 @@ int cmd_release(int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "H:d:r:e:o:l:g:w::f" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);
+		if (!rc)
+			rc = target_opt(&c, opt, optarg, &t);
 		if (rc < 0)
 			return FM_EXIT_INVALID;
 		if (rc)
 			continue;
 		switch (opt) {
-		case 'H': hostspec = optarg; break;
-		case 'd': device = optarg; break;
-		case 'r':
-			if (fm_parse_u64(optarg, &v) || v > 255)
-				return fail(&c, FM_EXIT_INVALID, "bad --region '%s'", optarg);
-			region = (int)v;
-			break;
-		case 'e':
-			if (n == FM_CLI_MAX_EXTENTS)
-				return fail(&c, FM_EXIT_INVALID, "too many --extent");
-			if (parse_extent(&c, optarg, &x[n++]))
-				return FM_EXIT_INVALID;
-			break;
-		case 'o':
-			if (fm_parse_size(optarg, &offset))
-				return fail(&c, FM_EXIT_INVALID, "bad --offset '%s'", optarg);
-			have_off = true;
-			break;
-		case 'l':
-			if (fm_parse_size(optarg, &len) || !len)
-				return fail(&c, FM_EXIT_INVALID, "bad --len '%s'", optarg);
-			break;
 		case 'g':
 			if (nids == FM_CLI_MAX_EXTENTS)
 				return fail(&c, FM_EXIT_INVALID, "too many --grant");
@@ -938,33 +945,28 @@ int cmd_release(int argc, char **argv)
 				return fail(&c, FM_EXIT_INVALID, "bad --grant '%s'", optarg);
 			ids[nids++] = (unsigned int)v;
 			break;
-		case 'w':
-			if (parse_wait(&c, optarg, &wait))
-				return FM_EXIT_INVALID;
-			break;
-		case 'f': force = true; break;
 		case 'h': fputs(release_usage, stdout); return FM_EXIT_OK;
 		default: fputs(release_usage, stderr); return FM_EXIT_INVALID;
 		}
 	}
 	if (optind < argc)
 		return fail(&c, FM_EXIT_INVALID, "unexpected argument '%s'", argv[optind]);
-	if (have_off != !!len)
+	if (t.have_off != !!t.len)
 		return fail(&c, FM_EXIT_INVALID, "--offset and --len go together");
-	if (have_off) {
-		if (n == FM_CLI_MAX_EXTENTS)
+	if (t.have_off) {
+		if (t.n == FM_CLI_MAX_EXTENTS)
 			return fail(&c, FM_EXIT_INVALID, "too many extents");
-		x[n].offset = offset;
-		x[n++].len = len;
+		t.x[t.n].offset = t.offset;
+		t.x[t.n++].len = t.len;
 	}
-	if (!n && !nids)
+	if (!t.n && !nids)
 		return fail(&c, FM_EXIT_INVALID, "nothing to release: give --extent, "
 			    "--offset/--len or --grant");
-	if (n + nids > FM_MAX_EXTENTS)
+	if (t.n + nids > FM_MAX_EXTENTS)
 		return fail(&c, FM_EXIT_INVALID, "%u extents in one request, at most %d (the "
-			    "device's DC event log depth)", n + nids, FM_MAX_EXTENTS);
+			    "device's DC event log depth)", t.n + nids, FM_MAX_EXTENTS);
 	fm_ledger_init(&c.l, c.ledger_path);
-	if (!hostspec) {
+	if (!t.hostspec) {
 		struct fm_grant *g;
 
 		if (!nids)
@@ -980,54 +982,54 @@ int cmd_release(int argc, char **argv)
 		}
 		snprintf(h.name, sizeof(h.name), "%s", g->host);
 		snprintf(h.dir, sizeof(h.dir), "%s", g->workdir);
-		if (!device) {
+		if (!t.device) {
 			snprintf(devbuf, sizeof(devbuf), "%s", g->device);
-			device = devbuf;
+			t.device = devbuf;
 		}
-	} else if (fm_host_resolve(hostspec, c.hosts_file, &h, &c.e)) {
+	} else if (fm_host_resolve(t.hostspec, c.hosts_file, &h, &c.e)) {
 		return fail_e(&c, FM_EXIT_INVALID);
 	}
-	if (!device)
-		device = DEFAULT_DEVICE;
-	rc = session_open(&c, &s, &h, device, NULL);
+	if (!t.device)
+		t.device = DEFAULT_DEVICE;
+	rc = session_open(&c, &s, &h, t.device, NULL);
 	if (rc) {
 		rc = fail_e(&c, rc == -EINVAL ? FM_EXIT_INVALID : FM_EXIT_FAIL);
 		goto out;
 	}
-	/* extents -> grants of the ledger (exact match); --force records unknown ones */
-	if (n) {
-		if ((unsigned int)region >= s.geo.nr_regions) {
+	/* extents -> grants of the ledger (exact match); --t.force records unknown ones */
+	if (t.n) {
+		if ((unsigned int)t.region >= s.geo.nr_regions) {
 			rc = fail(&c, FM_EXIT_INVALID, "%s: region %d does not exist (device has "
-				    "%u)", device, region, s.geo.nr_regions);
+				    "%u)", t.device, t.region, s.geo.nr_regions);
 			goto out;
 		}
-		rc = fm_validate_request(&s.geo, s.device, (unsigned int)region, x, n, &c.e);
+		rc = fm_validate_request(&s.geo, s.device, (unsigned int)t.region, t.x, t.n, &c.e);
 		if (rc || fm_ledger_begin(&c.l, c.lock_timeout, &c.e)) {
 			rc = fail_e(&c, rc ? FM_EXIT_INVALID : FM_EXIT_FAIL);
 			goto out;
 		}
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < t.n; i++) {
 			struct fm_grant *g = NULL;
-			uint64_t dpa = dpa_of(&s, (unsigned int)region, x[i].offset);
+			uint64_t dpa = dpa_of(&s, (unsigned int)t.region, t.x[i].offset);
 
 			for (k = 0; k < c.l.n; k++)
 				if (grant_on(&c.l.g[k], &s) && fm_gstate_active(c.l.g[k].state) &&
-				    c.l.g[k].dpa == dpa && c.l.g[k].len == x[i].len)
+				    c.l.g[k].dpa == dpa && c.l.g[k].len == t.x[i].len)
 					g = &c.l.g[k];
-			if (!g && !force) {
+			if (!g && !t.force) {
 				fm_ledger_unlock(&c.l);
 				rc = fail(&c, FM_EXIT_INVALID, "%s: extent %u (offset %#" PRIx64
 					    " length %#" PRIx64 ") is not a grant of host %s in the "
-					    "ledger (--force to release it anyway)", device, i,
-					    x[i].offset, x[i].len, s.host.name);
+					    "ledger (--force to release it anyway)", t.device, i,
+					    t.x[i].offset, t.x[i].len, s.host.name);
 				goto out;
 			}
 			if (!g) {
-				if (fm_ledger_overlap(&c.l, s.host.dir, s.device, dpa, x[i].len)) {
+				if (fm_ledger_overlap(&c.l, s.host.dir, s.device, dpa, t.x[i].len)) {
 					fm_ledger_unlock(&c.l);
 					rc = fail(&c, FM_EXIT_INVALID, "%s: extent %u overlaps a "
 						    "grant but is not one: release whole grants",
-						    device, i);
+						    t.device, i);
 					goto out;
 				}
 				g = fm_ledger_new(&c.l);
@@ -1039,9 +1041,9 @@ int cmd_release(int argc, char **argv)
 				snprintf(g->host, sizeof(g->host), "%s", s.host.name);
 				snprintf(g->workdir, sizeof(g->workdir), "%s", s.host.dir);
 				snprintf(g->device, sizeof(g->device), "%s", s.device);
-				g->region = (unsigned int)region;
-				g->offset = x[i].offset;
-				g->len = x[i].len;
+				g->region = (unsigned int)t.region;
+				g->offset = t.x[i].offset;
+				g->len = t.x[i].len;
 				g->dpa = dpa;
 				g->state = G_ACCEPTED;	/* as far as we know: forced */
 			}
@@ -1052,14 +1054,14 @@ int cmd_release(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = do_release(&c, &s, ids, nids, force);
+	rc = do_release(&c, &s, ids, nids, t.force);
 	if (!rc) {
 		note(&c, "asked host %s to release %u extent%s of %s", s.host.name, nids,
 		     nids == 1 ? "" : "s", s.device);
-		if (wait > 0) {
+		if (t.wait > 0) {
 			enum fm_outcome res[FM_CLI_MAX_EXTENTS];
 
-			rc = wait_grants(&c, &s, false, ids, nids, wait, res);
+			rc = wait_grants(&c, &s, false, ids, nids, t.wait, res);
 			if (!rc)
 				note(&c, "host %s released them", s.host.name);
 		}
