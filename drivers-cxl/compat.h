@@ -18,6 +18,8 @@
 
 #include <linux/module.h>
 #include "drivers/cxl/cxlmem.h"
+#include "drivers/dax/bus.h"
+#include "drivers/dax/dax-private.h"
 #include "layout_asserts.h"
 
 /*

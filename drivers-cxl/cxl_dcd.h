@@ -111,6 +111,7 @@ struct dcd_retry {
 };
 
 struct dcd_dev;
+struct dcd_dax;
 
 /**
  * struct dcd_region_ctx - a DC region this module drives (region.c)
@@ -144,6 +145,7 @@ struct dcd_region_ctx {
  * @id: Y of extentX.Y
  * @state: enum dcd_ext_state, read locklessly by show()
  * @node: entry on &dcd_dev.dead while waiting to be unregistered
+ * @dax: its DAX device (dax.c), or NULL
  */
 struct dcd_extent_dev {
 	struct device dev;
@@ -154,6 +156,7 @@ struct dcd_extent_dev {
 	int id;
 	int state;
 	struct list_head node;
+	struct dcd_dax *dax;
 };
 
 /**
@@ -189,6 +192,7 @@ struct dcd_extent_dev {
  * @resync: re-read the extent list at the next work run
  * @retry: failed Release DC commands, retried from the work
  * @nr_retry: entries in @retry
+ * @nr_pending: release-pending extents (read locklessly by the poll)
  * @dead: extent devices to unregister once @lock is dropped
  * @cnt: counters
  * @rej: rejections by reason (enum dcd_rej)
@@ -235,6 +239,7 @@ struct dcd_dev {
 	bool resync;
 	struct dcd_retry retry[DCD_RETRY_MAX];
 	unsigned int nr_retry;
+	unsigned int nr_pending;
 	struct list_head dead;
 	u64 cnt[DCD_CNT_NR];
 	u64 rej[DCD_REJ_NR];
@@ -257,6 +262,7 @@ extern struct mutex dcd_lock;
 struct dcd_dev *dcd_find_pdev(struct device *pdev);
 struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd);
 void dcd_unlock(struct dcd_dev *dcd);
+void dcd_kick_all(void);
 
 /* partition.c */
 int dcd_partition_setup(struct dcd_dev *dcd, const char **why);
@@ -277,6 +283,7 @@ void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev);
 void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout);
 int __dcd_resync(struct dcd_dev *dcd, bool adopt);
 void __dcd_retry_releases(struct dcd_dev *dcd);
+void __dcd_retry_pending(struct dcd_dev *dcd);
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
 void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
 void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
@@ -292,6 +299,15 @@ struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 				      const struct dcd_extent *ext, int state);
 void dcd_extdev_set_state(struct dcd_extent_dev *edev, int state);
 void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
+
+/* dax.c */
+extern bool dcd_kmem;
+int dcd_dax_init(void);
+void dcd_dax_exit(void);
+void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
+void dcd_dax_remove(struct dcd_extent_dev *edev);
+bool dcd_dax_in_use(struct dcd_extent_dev *edev);
+void dcd_dax_set_pending(struct dcd_extent_dev *edev, bool pending);
 
 /* region.c */
 int dcd_region_driver_init(void);

@@ -175,7 +175,7 @@ static unsigned long dcd_poll_delay(struct dcd_dev *dcd)
 	/* chain timeout and release retries want the work sooner */
 	if (dcd->chain->open)
 		ms = min(ms, max(dcd_chain_timeout_ms / 4, 50U));
-	if (dcd->nr_retry)
+	if (dcd->nr_retry || READ_ONCE(dcd->nr_pending))
 		ms = min(ms, 1000U);
 	return msecs_to_jiffies(ms);
 }
@@ -210,7 +210,8 @@ void dcd_poll_fn(struct work_struct *work)
 	dcd->cnt[DCD_CNT_POLLS]++;
 	status = readl(dcd->cxlds->regs.status + CXLDEV_DEV_EVENT_STATUS_OFFSET);
 	if (status & DCD_EVENT_STATUS_DC || READ_ONCE(dcd->chain->open) ||
-	    READ_ONCE(dcd->nr_retry) || READ_ONCE(dcd->resync))
+	    READ_ONCE(dcd->nr_retry) || READ_ONCE(dcd->resync) ||
+	    READ_ONCE(dcd->nr_pending))
 		queue_work(dcd_wq, &dcd->work);
 	if (!READ_ONCE(dcd->stopping))
 		queue_delayed_work(dcd_wq, &dcd->poll, dcd_poll_delay(dcd));
@@ -357,6 +358,8 @@ void dcd_work_fn(struct work_struct *work)
 	}
 	if (dcd->nr_retry)
 		__dcd_retry_releases(dcd);
+	if (dcd->nr_pending)
+		__dcd_retry_pending(dcd);
 	dcd_unlock(dcd);
 }
 

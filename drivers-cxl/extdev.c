@@ -215,6 +215,7 @@ void dcd_unlock(struct dcd_dev *dcd)
 		int id = edev->id;
 
 		list_del_init(&edev->node);
+		dcd_dax_remove(edev);
 		device_unregister(&edev->dev);
 		/* after the name is gone; rgn outlives this (region.c) */
 		ida_free(&rgn->ids, id);

@@ -21,8 +21,11 @@
  * is in use; retried at every work run), orphan (accepted on the device, no
  * region covers it: after a reboot, or after its region went away).
  *
- * "In use" is always false in this version (DAX devices come later), so a
- * release completes at once; the pending path is wired up regardless.
+ * "In use" is dax.c's: the extent's HPA range intersects System RAM or its
+ * DAX device is held. A release of an extent in use makes it
+ * release-pending; every work run (kicked by the memory notifier after an
+ * offline, and by the poll every second while any is pending) releases the
+ * pending extents no longer in use.
  *
  * A release names a DPA range; every extent the range touches is released
  * whole (a partial range releases the whole extent, like the upstream
@@ -160,10 +163,15 @@ static void __dcd_slot_place(struct dcd_dev *dcd, u32 i,
 	if (he->state == DCD_EXT_ORPHAN)
 		he->state = DCD_EXT_ACCEPTED;
 	he->priv = dcd_extdev_add(dcd, rgn, &he->ext, he->state);
-	if (!he->priv)
+	if (!he->priv) {
 		dev_warn(&dcd->cxlmd->dev,
 			 "extent %#llx+%#llx: no sysfs device\n",
 			 he->ext.dpa, he->ext.len);
+		return;
+	}
+	__dcd_dax_add(dcd, he->priv);
+	if (he->state == DCD_EXT_RELEASE_PENDING)
+		dcd_dax_set_pending(he->priv, true);
 }
 
 /* Insert an extent accepted on the device into the host set. */
@@ -201,8 +209,9 @@ static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
 
 static bool __dcd_in_use(struct dcd_dev *dcd, u32 i)
 {
-	/* no DAX device maps an extent yet (next version) */
-	return false;
+	struct dcd_extent_dev *edev = dcd->set->slot[i].priv;
+
+	return edev && dcd_dax_in_use(edev);
 }
 
 /**
@@ -321,9 +330,16 @@ void __dcd_retry_releases(struct dcd_dev *dcd)
 	}
 }
 
-/* Release pending extents whose use ended. */
-static void __dcd_retry_pending(struct dcd_dev *dcd)
+/**
+ * __dcd_retry_pending() - release pending extents whose use ended
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Sends Release DC for each and queues its extent and DAX devices for
+ * deletion; recounts @dcd->nr_pending.
+ */
+void __dcd_retry_pending(struct dcd_dev *dcd)
 {
+	unsigned int left = 0;
 	struct dcd_range r;
 	u32 i;
 
@@ -331,14 +347,23 @@ restart:
 	for (i = 0; i < dcd->set->cap; i++) {
 		struct dcd_host_extent *he = &dcd->set->slot[i];
 
-		if (he->state != DCD_EXT_RELEASE_PENDING || __dcd_in_use(dcd, i))
+		if (he->state != DCD_EXT_RELEASE_PENDING)
 			continue;
+		if (__dcd_in_use(dcd, i)) {
+			left++;
+			continue;
+		}
 		r.start = he->ext.dpa;
 		r.len = he->ext.len;
+		dev_info(&dcd->cxlmd->dev,
+			 "extent %#llx+%#llx no longer in use: released\n",
+			 r.start, r.len);
 		__dcd_untrack(dcd, i);
 		__dcd_send_release(dcd, &r, 1, true);
+		left = 0;
 		goto restart;
 	}
+	WRITE_ONCE(dcd->nr_pending, left);
 }
 
 /*
@@ -363,9 +388,16 @@ static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
 			if (he->state != DCD_EXT_RELEASE_PENDING) {
 				he->state = DCD_EXT_RELEASE_PENDING;
 				dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
-				if (he->priv)
+				WRITE_ONCE(dcd->nr_pending,
+					   dcd->nr_pending + 1);
+				dev_info(&dcd->cxlmd->dev,
+					 "release of extent %#llx+%#llx deferred: in use\n",
+					 he->ext.dpa, he->ext.len);
+				if (he->priv) {
+					dcd_dax_set_pending(he->priv, true);
 					dcd_extdev_set_state(he->priv,
 							     he->state);
+				}
 			}
 			continue;
 		}

@@ -41,9 +41,9 @@
  * dcd_lock, then dcd->lock (per memdev: extents, chain, counters, our
  * mailbox commands), then cxl_pci's mbox_mutex. The event work and the
  * extent sysfs stores take dcd->lock only; nothing waits for the work or
- * unregisters an extent device while holding dcd->lock. Nothing here will
- * be touched from a memory notifier (none yet); when one comes it must use
- * a spinlock only.
+ * unregisters an extent device while holding dcd->lock. The memory
+ * notifier (dax.c) takes dax.c's dcd_hpa_lock spinlock only and kicks a
+ * work item; dcd_zombie_lock (dax.c) nests inside dcd->lock.
  */
 
 bool dcd_use_irq = true;
@@ -105,6 +105,20 @@ struct dcd_dev *dcd_find_pdev(struct device *pdev)
 		if (dcd->pdev == pdev)
 			return dcd;
 	return NULL;
+}
+
+/**
+ * dcd_kick_all() - run the work of every DC memdev (release-pending checks)
+ *
+ * Context: process context; takes dcd_lock.
+ */
+void dcd_kick_all(void)
+{
+	struct dcd_dev *dcd;
+
+	guard(mutex)(&dcd_lock);
+	list_for_each_entry(dcd, &dcd_devs, node)
+		dcd_kick(dcd);
 }
 
 static void dcd_destroy(struct dcd_dev *dcd)
@@ -386,12 +400,17 @@ static int __init dcd_init(void)
 		goto err_pci;
 	/* a memdev added meanwhile is seen twice; dcd_find_memdev() skips it */
 	bus_for_each_dev(&cxl_bus_type, NULL, NULL, dcd_scan_one);
+	rc = dcd_dax_init();
+	if (rc)
+		goto err_devs;
 	/* DC regions need the memdev state: register the DAX driver last */
 	rc = dcd_region_driver_init();
 	if (rc)
-		goto err_devs;
+		goto err_dax;
 	return 0;
 
+err_dax:
+	dcd_dax_exit();
 err_devs:
 	dcd_teardown();
 	bus_unregister_notifier(&cxl_bus_type, &dcd_bus_nb);
@@ -408,6 +427,7 @@ static void __exit dcd_exit(void)
 	/* DC regions go first: their extents become orphans */
 	dcd_region_driver_exit();
 	dcd_teardown();
+	dcd_dax_exit();
 	bus_unregister_notifier(&cxl_bus_type, &dcd_bus_nb);
 	bus_unregister_notifier(&pci_bus_type, &dcd_pci_nb);
 	dcd_debugfs_exit();

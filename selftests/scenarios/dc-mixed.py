@@ -4,7 +4,7 @@
 # timeout: 300
 """A static volatile device beside a DCD: its ram region gets exactly what
 dax_cxl would give (one DAX device over the whole region, kmem), while the DC
-device's region exposes only accepted extents."""
+device's region exposes only accepted extents (one devdax device each)."""
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,7 +27,8 @@ with Scenario('mixed') as s:
     s.add([(0, 128 * MiB)])
     got = s.wait_for(lambda: s.device_extents(dm))
     s.ok(got == [(0, 128 * MiB)], 'DC device still takes capacity', got)
-    devs = json.loads(s.guest('daxctl list -D') or '[]')
-    if isinstance(devs, dict):
-        devs = [devs]
-    s.ok(len(devs) == 1, 'the DC region exposes no DAX device in this version', devs)
+    devs = s.wait_for(lambda: len(json.loads(s.guest('daxctl list -D') or '[]')) == 2 and
+                      json.loads(s.guest('daxctl list -D')))
+    s.ok(devs and sorted((d.get('size'), d.get('mode')) for d in devs) ==
+         [(128 * MiB, 'devdax'), (512 * MiB, 'system-ram')],
+         'the DC region exposes exactly the accepted extent: one 128 MiB devdax device', devs)
