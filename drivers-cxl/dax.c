@@ -512,15 +512,21 @@ static int dcd_rebind_one(struct device *dev, void *unused)
 	struct dcd_dax *dd = to_dcd_dax(to_auxiliary_dev(dev));
 	struct device_driver *drv;
 	struct dev_dax *dev_dax;
+	int rc;
 
 	if (!READ_ONCE(dd->kmem_refused))
 		return 0;
 	WRITE_ONCE(dd->kmem_refused, false);
 	dev_dax = READ_ONCE(dd->dev_dax);
-	if (!dev_dax || READ_ONCE(dev_dax->dev.driver) || !dcd_dax_bus)
+	if (!dev_dax || READ_ONCE(dev_dax->dev.driver) || !dcd_dax_bus) {
+		dev_dbg(dev, "no rebind needed\n");
 		return 0;
+	}
 	drv = driver_find("device_dax", dcd_dax_bus);
-	if (drv && !device_driver_attach(drv, &dev_dax->dev))
+	rc = drv ? device_driver_attach(drv, &dev_dax->dev) : -ENOENT;
+	if (rc)
+		dev_warn(&dev_dax->dev, "cannot rebind device_dax (%d)\n", rc);
+	else
 		dev_info(&dev_dax->dev, "back in devdax mode\n");
 	return 0;
 }

@@ -17,12 +17,14 @@
  * all if dax_cxl's driver is registered when we load.
  *
  * - A region over a DC memdev's partition (1-way) is a DC region: it
- *   exposes no capacity in this version, but is tracked (&struct
+ *   exposes nothing itself (no dax_region on it); it is tracked (&struct
  *   dcd_region_ctx: its DPA and HPA ranges) so extents can be validated
- *   against it and placed in it (extentX.Y under dax_regionX). At attach
+ *   against it and placed in it (extentX.Y under dax_regionX, each with
+ *   its own DAX device, dax.c). At attach
  *   the device's extent list is re-read and covered orphans are adopted; at
- *   detach its extents become orphans again (not released: nothing was
- *   exposed, and a new region over the same DPA adopts them).
+ *   detach its extents become orphans again (not released; a new region
+ *   over the same DPA adopts them); their DAX devices go, except those
+ *   in use, which dax.c keeps.
  * - An interleaved region over DC memdevs is claimed and left empty.
  * - Any other region gets what dax_cxl gives it: one dax_region with
  *   IORESOURCE_DAX_KMEM and one dev_dax over the whole range.
