@@ -248,6 +248,7 @@ struct dcd_dev {
 	void *buf;
 	void *buf2;
 	struct dcd_extent *extbuf;
+	u32 *slots;
 	struct work_struct work;
 	struct delayed_work poll;
 	struct dentry *dbg;

@@ -74,8 +74,9 @@ int dcd_extents_init(struct dcd_dev *dcd)
 	dcd->buf2 = kvzalloc(psize, GFP_KERNEL);
 	dcd->extbuf = kvcalloc(DCD_EXTENTS_MAX, sizeof(*dcd->extbuf),
 			       GFP_KERNEL);
+	dcd->slots = kvcalloc(DCD_EXTENTS_MAX, sizeof(*dcd->slots), GFP_KERNEL);
 	if (!dcd->set || !dcd->chain || !dcd->buf || !dcd->buf2 ||
-	    !dcd->extbuf) {
+	    !dcd->extbuf || !dcd->slots) {
 		dcd_extents_free(dcd);
 		return -ENOMEM;
 	}
@@ -91,11 +92,13 @@ void dcd_extents_free(struct dcd_dev *dcd)
 	kvfree(dcd->buf);
 	kvfree(dcd->buf2);
 	kvfree(dcd->extbuf);
+	kvfree(dcd->slots);
 	dcd->set = NULL;
 	dcd->chain = NULL;
 	dcd->buf = NULL;
 	dcd->buf2 = NULL;
 	dcd->extbuf = NULL;
+	dcd->slots = NULL;
 }
 
 /**
@@ -367,6 +370,25 @@ restart:
 }
 
 /*
+ * Slots of every extent [dpa, dpa + len) touches, in dcd->slots (room for
+ * the whole set, so nothing is left out). Return: how many.
+ */
+static u32 __dcd_match(struct dcd_dev *dcd, u64 dpa, u64 len)
+{
+	u32 total;
+
+	total = dcd_release_match(dcd->set, dpa, len, dcd->slots,
+				  DCD_EXTENTS_MAX);
+	if (WARN_ON_ONCE(total > DCD_EXTENTS_MAX)) {
+		dev_err(&dcd->cxlmd->dev,
+			"release of %#llx+%#llx: %u extents, only %u handled\n",
+			dpa, len, total, DCD_EXTENTS_MAX);
+		total = DCD_EXTENTS_MAX;
+	}
+	return total;
+}
+
+/*
  * Release every extent [dpa, dpa + len) touches. Not in use: untracked and
  * released (unless @forced). In use: release-pending (or, if @forced, torn
  * down anyway with a crit line). Return: extents touched.
@@ -375,11 +397,11 @@ static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
 				  bool forced)
 {
 	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
-	u32 slots[64], n, i, nr = 0, total;
+	u32 *slots = dcd->slots;
+	u32 n, i, nr = 0;
 	int s;
 
-	total = dcd_release_match(dcd->set, dpa, len, slots, ARRAY_SIZE(slots));
-	n = min_t(u32, total, ARRAY_SIZE(slots));
+	n = __dcd_match(dcd, dpa, len);
 	/* collect first: removing a slot may move the others */
 	for (i = 0; i < n; i++) {
 		struct dcd_host_extent *he = &dcd->set->slot[slots[i]];
@@ -416,7 +438,7 @@ static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
 	}
 	if (nr && !forced)
 		__dcd_send_release(dcd, r, nr, true);
-	return total;
+	return n;
 }
 
 static void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev,
@@ -448,12 +470,12 @@ static void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev
  */
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user)
 {
-	u32 slots[64], n, i;
+	u32 *slots = dcd->slots;
+	u32 n, i;
 
 	if (!dcd->live || dcd->stopping)
 		return -ENODEV;
-	n = dcd_release_match(dcd->set, dpa, len, slots, ARRAY_SIZE(slots));
-	n = min_t(u32, n, ARRAY_SIZE(slots));
+	n = __dcd_match(dcd, dpa, len);
 	if (!n)
 		return -ENOENT;
 	for (i = 0; i < n; i++)

@@ -802,6 +802,22 @@ static void test_release(void)
 	ok(n == 0, "zero-length release matches nothing");
 	n = dcd_release_match(set, 0, 32 * MiB, slots, 1);
 	ok(n == 3 && slots[0] == 0, "match count exceeds the slot array");
+	{
+		static u32 all[DCD_EXTENTS_MAX];
+
+		reset_all();
+		for (i = 0; i < 100; i++)
+			accept_into_set(i * 2 * MiB, 2 * MiB, 0);
+		n = dcd_release_match(set, 0, 200 * MiB, all, DCD_EXTENTS_MAX);
+		for (i = 0; i < n && all[i] == i; i++)
+			;
+		ok(n == 100 && i == 100,
+		   "release range over 100 extents matches all of them");
+		reset_all();
+		accept_into_set(0, 4 * MiB, 0);
+		accept_into_set(4 * MiB, 4 * MiB, 0);
+		accept_into_set(16 * MiB, 8 * MiB, 0);
+	}
 
 	ev = (struct dcd_event){ .type = DCD_EV_RELEASE };
 	ev.ext.dpa = 4 * MiB;
