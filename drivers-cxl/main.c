@@ -28,8 +28,16 @@
  * opcodes are left alone. A DC memdev then gets its DC span registered as
  * the ram partition (partition.c), its extent state (extent.c), the
  * device's existing extents read (all orphans until a region covers them),
- * and, once cxl_pci has bound (PCI BUS_NOTIFY_BOUND_DRIVER, or at once when
- * loaded late), DC events (events.c). cxl_pci's BUS_NOTIFY_UNBIND_DRIVER
+ * and, once cxl_pci has bound (PCI BUS_NOTIFY_BOUND_DRIVER), DC events
+ * (events.c).
+ *
+ * Load order: notifiers, memdev states (no events), the DAX region driver
+ * (which attaches the committed DC regions and adopts their extents), then
+ * events on every memdev cxl_pci has bound. An offer queued while the
+ * module was not loaded is so validated against the regions committed
+ * before it. Unload is the reverse: events stop first, so an offer arriving
+ * meanwhile stays in the log for the next load instead of being rejected
+ * for want of a region. cxl_pci's BUS_NOTIFY_UNBIND_DRIVER
  * stops events before cxl_pci frees its vectors; memdev DEL_DEVICE frees
  * the state.
  *
@@ -62,14 +70,16 @@ MODULE_PARM_DESC(chain_timeout_ms, "Reject a More chain not closed after this ma
 struct workqueue_struct *dcd_wq;
 
 /*
- * dcd_lock protects dcd_devs (the &struct dcd_dev of every DC-capable memdev)
- * and dcd_exiting (set once module exit started: no new entries after it).
+ * dcd_lock protects dcd_devs (the &struct dcd_dev of every DC-capable memdev),
+ * dcd_exiting (set once module exit started: no new entries after it) and
+ * dcd_events_ready (DC regions attached at load: events may start).
  * Held across probing a memdev so the load-time walk and the notifier never
  * probe one memdev twice, and across teardown.
  */
 DEFINE_MUTEX(dcd_lock);
 static LIST_HEAD(dcd_devs);
 static bool dcd_exiting;
+static bool dcd_events_ready;
 
 /**
  * dcd_find_memdev() - the state of a memdev, if it is a DC memdev
@@ -281,7 +291,7 @@ static void dcd_add_memdev(struct cxl_memdev *cxlmd, bool bound)
 			return;
 		part = __dcd_probe(cxlmd);
 		dcd = dcd_find_memdev(cxlmd);
-		if (dcd && bound)
+		if (dcd && bound && dcd_events_ready)
 			dcd_events_start(dcd);
 	}
 	if (part > 0)
@@ -343,10 +353,10 @@ static int dcd_pci_notify(struct notifier_block *nb, unsigned long action,
 	dcd = dcd_find_pdev(dev);
 	if (!dcd)
 		return NOTIFY_DONE;
-	if (action == BUS_NOTIFY_BOUND_DRIVER)
-		dcd_events_start(dcd);
-	else
+	if (action == BUS_NOTIFY_UNBIND_DRIVER)
 		dcd_events_stop(dcd);
+	else if (dcd_events_ready)
+		dcd_events_start(dcd);
 	return NOTIFY_DONE;
 }
 
@@ -369,6 +379,17 @@ static void dcd_teardown(void)
 		dcd_destroy(dcd);
 }
 
+/* Module exit: stop the events of every memdev before its regions go. */
+static void dcd_stop_events(void)
+{
+	struct dcd_dev *dcd;
+
+	guard(mutex)(&dcd_lock);
+	dcd_events_ready = false;
+	list_for_each_entry(dcd, &dcd_devs, node)
+		dcd_events_stop(dcd);
+}
+
 /* Load-time walk: a memdev cxl_pci registered before this module loaded. */
 static int dcd_scan_one(struct device *dev, void *unused)
 {
@@ -381,6 +402,23 @@ static int dcd_scan_one(struct device *dev, void *unused)
 	guard(device)(parent);
 	if (device_is_registered(dev))
 		dcd_add_memdev(to_cxl_memdev(dev), !!parent->driver);
+	return 0;
+}
+
+/* Second load-time walk, after the DC regions: start events where bound. */
+static int dcd_start_one(struct device *dev, void *unused)
+{
+	struct device *parent = dev->parent;
+	struct dcd_dev *dcd;
+
+	if (!is_cxl_memdev(dev) || !parent)
+		return 0;
+
+	guard(device)(parent);
+	guard(mutex)(&dcd_lock);
+	dcd = dcd_find_memdev(to_cxl_memdev(dev));
+	if (dcd && parent->driver)
+		dcd_events_start(dcd);
 	return 0;
 }
 
@@ -403,10 +441,14 @@ static int __init dcd_init(void)
 	rc = dcd_dax_init();
 	if (rc)
 		goto err_devs;
-	/* DC regions need the memdev state: register the DAX driver last */
+	/* DC regions need the memdev state, events need the DC regions */
 	rc = dcd_region_driver_init();
 	if (rc)
 		goto err_dax;
+	scoped_guard(mutex, &dcd_lock)
+		dcd_events_ready = true;
+	/* a cxl_pci bound meanwhile may be started twice: that is a no-op */
+	bus_for_each_dev(&cxl_bus_type, NULL, NULL, dcd_start_one);
 	return 0;
 
 err_dax:
@@ -424,7 +466,8 @@ err_dbg:
 
 static void __exit dcd_exit(void)
 {
-	/* DC regions go first: their extents become orphans */
+	/* events stop first, then DC regions go: their extents become orphans */
+	dcd_stop_events();
 	dcd_region_driver_exit();
 	dcd_teardown();
 	dcd_dax_exit();
