@@ -514,12 +514,15 @@ static void __dcd_count_verdicts(struct dcd_dev *dcd)
 /**
  * __dcd_chain_finish() - answer the staged chain, exactly once
  * @dcd: memdev state, dcd->lock held
- * @timeout: the chain never closed: reject all of it
+ * @timeout: the chain never closed (chain_timeout_ms): answered all the same
  *
  * Validates the chain, sends one Add Dynamic Capacity Response listing the
  * accepted extents in offer order (none: reject all), and on success tracks
- * them. Never sends anything for a chain no record was received for: QEMU
- * 10.0 crashes on an empty response with nothing pending.
+ * them. A timed-out chain is processed like a closed one: its valid staged
+ * extents are accepted (the device's pending group holds them, and the
+ * response consumes the whole group); the missing tail is rejected. Never
+ * sends anything for a chain no record was received for: QEMU 10.0 crashes
+ * on an empty response with nothing pending.
  */
 void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 {
@@ -550,16 +553,12 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 	dcd_chain_validate(c, &ctx);
 	if (timeout) {
 		dcd->cnt[DCD_CNT_CHAIN_TIMEOUTS]++;
-		dev_warn(dev, "DC add chain of %u records not closed after %u ms: rejected\n",
-			 c->nr_records, dcd_chain_timeout_ms);
-		memset(rsp, 0, sizeof(*rsp));
-		len = sizeof(*rsp);
-		n = 0;
-	} else {
-		__dcd_count_verdicts(dcd);
-		len = dcd_add_rsp_build(c, rsp, psize);
-		n = len >= sizeof(*rsp) ? le32_to_cpu(rsp->count) : 0;
+		dev_warn(dev, "DC add chain of %u records not closed after %u ms: answering the %u valid ones\n",
+			 c->nr_records, dcd_chain_timeout_ms, c->nr_accept);
 	}
+	__dcd_count_verdicts(dcd);
+	len = dcd_add_rsp_build(c, rsp, psize);
+	n = len >= sizeof(*rsp) ? le32_to_cpu(rsp->count) : 0;
 
 	if (len < sizeof(*rsp) || !dcd_chain_needs_response(c)) {
 		dev_warn(dev, "DC add chain: no response built (%zu)\n", len);
@@ -575,8 +574,6 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 		goto out;
 	}
 	dcd->cnt[DCD_CNT_RESPONSES]++;
-	if (timeout)
-		goto out;
 	for (i = 0; i < c->nr; i++) {
 		if (c->verdict[i] != DCD_REJ_NONE)
 			continue;

@@ -64,7 +64,7 @@ MODULE_PARM_DESC(poll_ms, "Poll the DC event log every poll_ms ms (0: only the 5
 
 unsigned int dcd_chain_timeout_ms = 20000;
 module_param_named(chain_timeout_ms, dcd_chain_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(chain_timeout_ms, "Reject a More chain not closed after this many ms (default 20000)");
+MODULE_PARM_DESC(chain_timeout_ms, "Answer a More chain not closed after this many ms with its valid records (default 20000)");
 
 /* Ordered: the event work of all memdevs runs one at a time */
 struct workqueue_struct *dcd_wq;

@@ -649,6 +649,16 @@ static void test_chain_staging(void)
 	dcd_chain_validate(chain, &ctx);
 	ok(chain->nr_accept == 2 && dcd_chain_needs_response(chain),
 	   "timed-out chain: staged extents validated, response owed");
+	{
+		static u8 buf[PAYLOAD];
+		struct dcd_update_extent_in *rsp = (void *)buf;
+		size_t bytes = dcd_add_rsp_build(chain, buf, PAYLOAD);
+
+		ok(bytes == sizeof(*rsp) + 2 * sizeof(rsp->extent[0]) &&
+		   le32_to_cpu(rsp->count) == 2 &&
+		   le64_to_cpu(rsp->extent[1].dpa) == 2 * MiB,
+		   "timed-out chain: its valid extents are accepted in the response");
+	}
 
 	dcd_chain_reset(chain);
 	ok(!dcd_chain_needs_response(chain) && !dcd_chain_expired(chain, ~0ULL, 1),
