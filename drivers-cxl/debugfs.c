@@ -44,6 +44,8 @@ const char * const dcd_counter_names[DCD_CNT_NR] = {
 	[DCD_CNT_RESYNCS]		= "resyncs",
 	[DCD_CNT_ADOPTED]		= "adopted",
 	[DCD_CNT_ORPHANED]		= "orphaned",
+	[DCD_CNT_INVALID_RELEASED]	= "invalid_released",
+	[DCD_CNT_INVALID_CONFLICTS]	= "invalid_conflicts",
 	[DCD_CNT_IRQS]			= "irqs",
 	[DCD_CNT_POLLS]			= "polls",
 };

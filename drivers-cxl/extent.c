@@ -680,6 +680,11 @@ int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr)
  * Extents the device has and the host does not are adopted into the region
  * that covers them (no Add Response: they are accepted already) or listed
  * as orphans; extents the host has and the device does not are dropped.
+ * Device extents that fail validation (outside or straddling DC regions,
+ * misaligned, overlapping) can never be used: they are released to the
+ * device (Release DC, retried on failure), unless they overlap an extent
+ * the host tracks, whose capacity a release would take away; those are
+ * left on the device, logged and counted (invalid_conflicts).
  *
  * Return: 0 or the errno of the list read.
  */
@@ -687,7 +692,8 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 {
 	struct dcd_range committed[16];
 	struct dcd_recon_result res = {};
-	u32 nr, i, ncm;
+	struct dcd_range *bad = NULL;
+	u32 nr, i, ncm, nr_bad = 0;
 	u8 *dev_class;
 	bool *stale;
 	int rc;
@@ -697,7 +703,8 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 		return rc;
 	dev_class = kcalloc(max(nr, 1U), sizeof(*dev_class), GFP_KERNEL);
 	stale = kcalloc(dcd->set->cap, sizeof(*stale), GFP_KERNEL);
-	if (!dev_class || !stale) {
+	bad = kcalloc(max(nr, 1U), sizeof(*bad), GFP_KERNEL);
+	if (!dev_class || !stale || !bad) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -741,13 +748,29 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 				dcd->cnt[DCD_CNT_ORPHANED]++;
 			break;
 		case DCD_RECON_INVALID:
-			dev_warn_ratelimited(&dcd->cxlmd->dev,
-					     "device extent %#llx+%#llx is invalid: not tracked\n",
-					     e->dpa, e->len);
+			bad[nr_bad].start = e->dpa;
+			bad[nr_bad].len = e->len;
+			nr_bad++;
 			break;
 		default:
 			break;
 		}
+	}
+	/* after tracking: only what the host keeps may block a release */
+	for (i = 0; i < nr_bad; i++) {
+		if (dcd_release_match(dcd->set, bad[i].start, bad[i].len, NULL,
+				      0)) {
+			dcd->cnt[DCD_CNT_INVALID_CONFLICTS]++;
+			dev_warn_ratelimited(&dcd->cxlmd->dev,
+					     "device extent %#llx+%#llx overlaps a tracked extent: left on the device\n",
+					     bad[i].start, bad[i].len);
+			continue;
+		}
+		dev_warn_ratelimited(&dcd->cxlmd->dev,
+				     "device extent %#llx+%#llx is invalid: released\n",
+				     bad[i].start, bad[i].len);
+		dcd->cnt[DCD_CNT_INVALID_RELEASED]++;
+		__dcd_send_release(dcd, &bad[i], 1, true);
 	}
 	if (res.nr_adopt || res.nr_orphan || res.nr_stale || res.nr_invalid)
 		dev_info(&dcd->cxlmd->dev,
@@ -758,6 +781,7 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 out:
 	kfree(dev_class);
 	kfree(stale);
+	kfree(bad);
 	return rc;
 }
 
