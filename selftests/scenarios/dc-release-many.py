@@ -38,4 +38,5 @@ with Scenario('dcd1') as s:
                      timeout=30)
     s.ok(dev == 'empty', 'device and host extent lists both empty',
          'device %s\nhost %s' % (s.device_extents(m), s.host_extents(m)))
-    s.ok(s.sysfs_extents() == [], 'no extent objects left in sysfs')
+    left = s.wait_for(lambda: s.sysfs_extents() == [] or None, timeout=30)
+    s.ok(left is True, 'no extent objects left in sysfs', s.sysfs_extents())
