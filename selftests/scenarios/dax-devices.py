@@ -13,66 +13,15 @@ reload re-adopts the extents with their devices.
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import Scenario, MiB  # noqa: E402
+from dcdlab import (Scenario, MiB, build_rw, push_rw, dax_devs, ext_dax,  # noqa: E402
+                    blocks_with)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 CXL = '/sys/bus/cxl/devices'
 EXTS = [(0, 128 * MiB, 0), (128 * MiB, 128 * MiB, 0), (0, 128 * MiB, 1)]   # (offset, len, DC region)
 R1 = 256 * MiB
 BLK = 2 * MiB
-
-
-def build_rw():
-    out = os.path.join(tempfile.mkdtemp(prefix='dax-rw-'), 'dax-rw')
-    subprocess.check_call(['gcc', '-Os', '-static', '-nostdlib', '-fno-builtin',
-                           '-fno-stack-protector', '-mgeneral-regs-only', '-s', '-o', out,
-                           os.path.join(HERE, 'dax-rw.c')])
-    return out
-
-
-def push_rw(s, path):
-    import base64
-    data = base64.b64encode(open(path, 'rb').read()).decode()
-    s.guest("echo '%s' | base64 -d > /tmp/dax-rw && chmod +x /tmp/dax-rw" % data)
-
-
-def dax_devs(s):
-    out = s.guest('daxctl list -D 2>/dev/null') or '[]'
-    d = json.loads(out)
-    return [d] if isinstance(d, dict) else d
-
-
-def ext_dax(s):
-    """{extent dpa: (extent name, dax device name)} from the extentX.Y/dax links."""
-    out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] || continue; '
-                  'echo "${e##*/} $(cat $e/dpa) $(basename $(readlink $e/dax) 2>/dev/null)"; done'
-                  % CXL)
-    res = {}
-    for l in out.splitlines():
-        f = l.split()
-        if len(f) == 3:
-            res[int(f[1], 0)] = (f[0], f[2])
-    return res
-
-
-def blocks_with(path, byte):
-    """DPA of every 2 MiB block of the backing file filled with byte."""
-    want = bytes([byte]) * BLK
-    res = []
-    with open(path, 'rb') as f:
-        off = 0
-        while True:
-            b = f.read(BLK)
-            if not b:
-                break
-            if b == want:
-                res.append(off)
-            off += BLK
-    return res
 
 
 with Scenario('dcd1') as s:

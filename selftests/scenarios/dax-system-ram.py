@@ -12,31 +12,14 @@ it completes the release (Release DC sent, DAX device and extent object
 gone, MemTotal back) and the other extents keep their data.
 """
 import os
-import re
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import Scenario, MiB  # noqa: E402
+from dcdlab import (Scenario, MiB, build_rw, push_rw, dax_devs, ext_dax,  # noqa: E402
+                    blocks_with, memtotal)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 CXL = '/sys/bus/cxl/devices'
 R1 = 256 * MiB
 BLK = 2 * MiB
-
-
-def load_helpers():
-    # dax-devices.py runs its scenario at import: copy its helpers instead
-    src = open(os.path.join(HERE, 'dax-devices.py')).read()
-    src = src.split("\nwith Scenario(")[0]
-    g = {'__file__': os.path.join(HERE, 'dax-devices.py')}
-    exec(compile(src, 'dax-devices.py', 'exec'), g)
-    return g
-
-
-H = load_helpers()
-
-
-def memtotal(s):
-    return int(re.search(r'MemTotal:\s+(\d+)', s.guest('cat /proc/meminfo')).group(1)) * 1024
 
 
 def state(s, dpa):
@@ -51,7 +34,7 @@ def state(s, dpa):
 
 with Scenario('dcd1') as s:
     m = s.memdevs['cxl-dcd0']
-    rw = H['build_rw']()
+    rw = build_rw()
     s.load()
     s.create_region(m)
     s.guest("uevent sh -c 'echo \"$ACTION $DEVPATH $DCD_STATE\" >> /tmp/uevents' "
@@ -59,10 +42,10 @@ with Scenario('dcd1') as s:
     s.add([(0, 128 * MiB)])
     s.add([(128 * MiB, 64 * MiB)])
     s.add([(0, 128 * MiB)], region=1)
-    ed = s.wait_for(lambda: len(H['ext_dax'](s)) == 3 and H['ext_dax'](s))
+    ed = s.wait_for(lambda: len(ext_dax(s)) == 3 and ext_dax(s))
     s.ok(ed and sorted(ed) == [0, 128 * MiB, R1], '3 extents with DAX devices', ed)
     A, B, C = ed[0][1], ed[128 * MiB][1], ed[R1][1]
-    H['push_rw'](s, rw)
+    push_rw(s, rw)
     rc, out = s.guest_rc('/tmp/dax-rw w /dev/%s 0 %d 0xb2 && /tmp/dax-rw w /dev/%s %d %d 0xb3'
                          % (B, BLK, C, 126 * MiB, BLK), timeout=300)
     s.ok(rc == 0, 'patterns written to %s (devdax) and the last 2 MiB of %s' % (B, C), out)
@@ -76,7 +59,7 @@ with Scenario('dcd1') as s:
     s.ok(rc == 0 and after - before == 256 * MiB,
          'daxctl reconfigure-device --mode=system-ram %s %s: MemTotal +256 MiB' % (A, C),
          '%s\nMemTotal %d -> %d' % (out, before, after))
-    devs = {d['chardev']: d for d in H['dax_devs'](s)}
+    devs = {d['chardev']: d for d in dax_devs(s)}
     s.ok(devs.get(A, {}).get('mode') == 'system-ram' and devs.get(A, {}).get('movable') is True,
          '%s is system-ram, movable' % A, devs.get(A))
 
@@ -87,11 +70,11 @@ with Scenario('dcd1') as s:
     s.ok(rc != 0, 'daxctl refuses to online the 64 MiB device %s' % B, out)
     s.ok('no whole 128 MiB memory block' in log, 'kernel log names the 128 MiB memory block size',
          log[-1500:])
-    mode = s.wait_for(lambda: [d for d in H['dax_devs'](s) if d['chardev'] == B and
+    mode = s.wait_for(lambda: [d for d in dax_devs(s) if d['chardev'] == B and
                                d.get('mode') == 'devdax' and 'state' not in d], timeout=10)
     rc, out = s.guest_rc('/tmp/dax-rw r /dev/%s 0 %d 0xb2' % (B, BLK), timeout=300)
     s.ok(mode and rc == 0, '%s is back in devdax mode and still holds its data' % B,
-         '%s\n%s\n%s' % (out, H['dax_devs'](s), s.guest('dmesg | tail -8')))
+         '%s\n%s\n%s' % (out, dax_devs(s), s.guest('dmesg | tail -8')))
 
     # release of the online extent A: pending
     s.release([(0, 128 * MiB)])
@@ -102,7 +85,7 @@ with Scenario('dcd1') as s:
          ev)
     s.ok((0, 128 * MiB) in s.device_extents(m), 'the device still lists the extent')
     rc, out = s.guest_rc('rmmod cxl_dcd 2>&1')
-    s.ok(rc != 0 and ('busy' in out.lower() or 'in use' in out) and len(H['dax_devs'](s)) == 3,
+    s.ok(rc != 0 and ('busy' in out.lower() or 'in use' in out) and len(dax_devs(s)) == 3,
          'rmmod cxl_dcd with DC memory online fails busy, nothing changes', out)
     rc, out = s.guest_rc('daxctl offline-memory %s 2>&1 && daxctl online-memory %s 2>&1' % (A, A),
                          timeout=120)
@@ -113,13 +96,13 @@ with Scenario('dcd1') as s:
     rc, out = s.guest_rc('daxctl reconfigure-device --mode=devdax -f %s 2>&1' % A, timeout=120)
     gone = s.wait_for(lambda: (0, 128 * MiB) not in s.device_extents(m), timeout=30)
     s.ok(gone, 'after offlining %s the release completes (device no longer lists it)' % A, out)
-    devs = s.wait_for(lambda: len(H['dax_devs'](s)) == 2 and H['dax_devs'](s))
+    devs = s.wait_for(lambda: len(dax_devs(s)) == 2 and dax_devs(s))
     s.ok(devs and A not in {d['chardev'] for d in devs} and state(s, 0) is None,
          'DAX device and extent object gone', devs)
     s.ok(memtotal(s) == before + 128 * MiB, 'MemTotal back to before + C only')
     bf = s.vm.backing_file('cxl-dcd0')
-    s.ok(H['blocks_with'](bf, 0xb2) == [128 * MiB], 'devdax data of %s intact in the backing file' % B)
-    s.ok(H['blocks_with'](bf, 0xb3) == [R1 + 126 * MiB],
+    s.ok(blocks_with(bf, 0xb2) == [128 * MiB], 'devdax data of %s intact in the backing file' % B)
+    s.ok(blocks_with(bf, 0xb3) == [R1 + 126 * MiB],
          'data of online %s intact in the backing file' % C)
 
     # offline everything: rmmod works, reload re-adopts every extent
@@ -128,6 +111,6 @@ with Scenario('dcd1') as s:
     rc, out = s.guest_rc('rmmod cxl_dcd 2>&1')
     s.ok(rc == 0, 'rmmod after offlining succeeds', out)
     s.load()
-    devs = s.wait_for(lambda: len(H['dax_devs'](s)) == 2 and H['dax_devs'](s))
+    devs = s.wait_for(lambda: len(dax_devs(s)) == 2 and dax_devs(s))
     s.ok(devs and sorted(d['size'] for d in devs) == [64 * MiB, 128 * MiB],
          'reload re-adopts both extents with their DAX devices', devs)

@@ -12,9 +12,13 @@ Call Trace, lockup or sanitizer report in the guest's kernel log, or a QEMU
 crash. Output is KTAP; the plan is printed at the end. Logs go to
 $LAB_RESULTS/<scenario>/ (or a temp dir).
 """
+import base64
+import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -219,3 +223,64 @@ class Scenario:
             last = cur
             time.sleep(1.0)
         return last
+
+
+# ------------------------------------------------------------ DAX helpers
+BLK = 2 * MiB
+
+
+def build_rw():
+    """Build dax-rw (selftests/scenarios/dax-rw.c), a libc-free static program
+    that writes or checks a byte pattern through a devdax device."""
+    out = os.path.join(tempfile.mkdtemp(prefix='dax-rw-'), 'dax-rw')
+    subprocess.check_call(['gcc', '-Os', '-static', '-nostdlib', '-fno-builtin',
+                           '-fno-stack-protector', '-mgeneral-regs-only', '-s', '-o', out,
+                           os.path.join(HERE, 'dax-rw.c')])
+    return out
+
+
+def push_rw(s, path):
+    """Copy dax-rw into the guest as /tmp/dax-rw."""
+    data = base64.b64encode(open(path, 'rb').read()).decode()
+    s.guest("echo '%s' | base64 -d > /tmp/dax-rw && chmod +x /tmp/dax-rw" % data)
+
+
+def dax_devs(s):
+    """daxctl list -D, always a list."""
+    out = s.guest('daxctl list -D 2>/dev/null') or '[]'
+    d = json.loads(out)
+    return [d] if isinstance(d, dict) else d
+
+
+def ext_dax(s):
+    """{extent dpa: (extent name, dax device name)} from the extentX.Y/dax links."""
+    out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] || continue; '
+                  'echo "${e##*/} $(cat $e/dpa) $(basename $(readlink $e/dax) 2>/dev/null)"; done'
+                  % CXL)
+    res = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3:
+            res[int(f[1], 0)] = (f[0], f[2])
+    return res
+
+
+def blocks_with(path, byte):
+    """DPA of every 2 MiB block of a backing file filled with byte."""
+    want = bytes([byte]) * BLK
+    res = []
+    with open(path, 'rb') as f:
+        off = 0
+        while True:
+            b = f.read(BLK)
+            if not b:
+                break
+            if b == want:
+                res.append(off)
+            off += BLK
+    return res
+
+
+def memtotal(s):
+    """MemTotal of the guest in bytes."""
+    return int(re.search(r'MemTotal:\s+(\d+)', s.guest('cat /proc/meminfo')).group(1)) * 1024
