@@ -289,7 +289,8 @@ void __dcd_retry_releases(struct dcd_dev *dcd);
 void __dcd_retry_pending(struct dcd_dev *dcd);
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
 void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
-void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
+void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
+			 bool release);
 void __dcd_extents_orphan_all(struct dcd_dev *dcd);
 int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
 u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
@@ -310,6 +311,7 @@ void dcd_dax_exit(void);
 void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
 void dcd_dax_remove(struct dcd_extent_dev *edev);
 bool dcd_dax_in_use(struct dcd_extent_dev *edev);
+bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len);
 void dcd_dax_set_pending(struct dcd_extent_dev *edev, bool pending);
 
 /* region.c */

@@ -46,7 +46,9 @@
  * or its character device is open or mapped. In-use extents are never torn
  * down: a release makes them release-pending (extent.c), and a forced
  * release, a region or memdev teardown keeps their DAX device as a zombie
- * (logged; never re-onlined; deleted once no longer in use).
+ * (logged; never re-onlined; deleted once no longer in use). After a
+ * region teardown the extent stays release-pending while its zombie is
+ * held (dcd_dax_zombie_busy()), then is released.
  *
  * The memory notifier takes dcd_hpa_lock (a spinlock) only: it refuses
  * MEM_GOING_ONLINE for pending and zombie ranges, counts online pages per
@@ -80,6 +82,8 @@ MODULE_PARM_DESC(kmem, "Bind new DC DAX devices to kmem at once (default N: devd
  * @zombie: kept after its extent went away: refuse onlining (dcd_hpa_lock)
  * @kmem_refused: kmem was told why it cannot bind; rebind device_dax
  * @znode: entry in dcd_zombies (dcd_zombie_lock)
+ * @dcd: the memdev state it was created for (compared, never dereferenced)
+ * @dpa: DPA range of its extent
  */
 struct dcd_dax {
 	struct auxiliary_device adev;
@@ -94,6 +98,8 @@ struct dcd_dax {
 	bool zombie;
 	bool kmem_refused;
 	struct list_head znode;
+	const struct dcd_dev *dcd;
+	struct range dpa;
 };
 
 static DEFINE_SPINLOCK(dcd_hpa_lock);
@@ -225,6 +231,39 @@ bool dcd_dax_in_use(struct dcd_extent_dev *edev)
 }
 
 /**
+ * dcd_dax_zombie_busy() - is a zombie DAX device of an extent still held
+ * @dcd: memdev state
+ * @dpa: extent start
+ * @len: extent length
+ *
+ * For an extent whose extent device went with its region: its DAX device,
+ * if in use then, is a zombie until nothing holds it.
+ *
+ * Context: process context; the memdev's dcd->lock held.
+ * Return: true if a zombie of @dcd over any part of the range is in use.
+ */
+bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len)
+{
+	struct dcd_dax *dd;
+	bool busy = false;
+
+	if (!len)
+		return false;
+	mutex_lock(&dcd_zombie_lock);
+	list_for_each_entry(dd, &dcd_zombies, znode) {
+		if (dd->dcd != dcd || dd->dpa.start > dpa + len - 1 ||
+		    dd->dpa.end < dpa)
+			continue;
+		if (dcd_dax_busy(dd)) {
+			busy = true;
+			break;
+		}
+	}
+	mutex_unlock(&dcd_zombie_lock);
+	return busy;
+}
+
+/**
  * dcd_dax_set_pending() - refuse (or allow again) onlining an extent
  * @edev: the extent device
  * @pending: release pending
@@ -274,6 +313,9 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 	if (dd->nid == NUMA_NO_NODE)
 		dd->nid = memory_add_physaddr_to_nid(dd->hpa.start);
 	dd->kmem = READ_ONCE(dcd_kmem);
+	dd->dcd = dcd;
+	dd->dpa.start = edev->ext.dpa;
+	dd->dpa.end = edev->ext.dpa + edev->ext.len - 1;
 	INIT_LIST_HEAD(&dd->hnode);
 	INIT_LIST_HEAD(&dd->znode);
 	id = memregion_alloc(GFP_KERNEL);

@@ -19,7 +19,9 @@
  * Extent states: accepted (a committed DC region covers it and it has an
  * extentX.Y device), release-pending (the device asked for it back while it
  * is in use; retried at every work run), orphan (accepted on the device, no
- * region covers it: after a reboot, or after its region went away).
+ * region covers it: after a reboot, or a region torn down while the module
+ * was not loaded). A region teardown releases its extents (see
+ * __dcd_region_detach()); module exit keeps them accepted, as orphans.
  *
  * "In use" is dax.c's: the extent's HPA range intersects System RAM or its
  * DAX device is held. A release of an extent in use makes it
@@ -210,11 +212,17 @@ static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
 	dcd_extent_set_remove(dcd->set, i);
 }
 
+/*
+ * In use: its DAX device is held; an extent without an extent device (its
+ * region went away) is in use while a zombie DAX device of it is held.
+ */
 static bool __dcd_in_use(struct dcd_dev *dcd, u32 i)
 {
-	struct dcd_extent_dev *edev = dcd->set->slot[i].priv;
+	struct dcd_host_extent *he = &dcd->set->slot[i];
 
-	return edev && dcd_dax_in_use(edev);
+	if (he->priv)
+		return dcd_dax_in_use(he->priv);
+	return dcd_dax_zombie_busy(dcd, he->ext.dpa, he->ext.len);
 }
 
 /**
@@ -812,28 +820,76 @@ void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
 }
 
 /**
- * __dcd_region_detach() - a DC region goes away: its extents become orphans
+ * __dcd_region_detach() - a DC region goes away
  * @dcd: memdev state, dcd->lock held
  * @rgn: the region
+ * @release: a real teardown (not module exit)
  *
- * Nothing is released to the device: no memory of these extents was exposed
- * in this version, and the device still lists them; a new region over the
- * same DPA adopts them again.
+ * A real teardown (@release, with the device live and its events running)
+ * gives the region's extents back to the device: the ones not in use are
+ * released at once (Release DC, retried on failure) and their extent and
+ * DAX devices go; the ones in use become release-pending without a region
+ * (their DAX device is kept as a zombie by dax.c, logged at crit and never
+ * onlined again) and are released by __dcd_retry_pending() once nothing
+ * holds them any more.
+ *
+ * Otherwise (module exit, cxl_pci going away) nothing is released: the
+ * extents become orphans, the device still lists them and the next load
+ * (or a new region over the same DPA) adopts them again.
  */
-void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
+void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
+			 bool release)
 {
-	u32 i;
+	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
+	u32 i, nr = 0, kept = 0;
+	int s;
 
+	lockdep_assert_held(&dcd->lock);
+	if (!dcd->live || dcd->stopping)
+		release = false;
 	for (i = 0; i < dcd->set->cap; i++) {
 		struct dcd_host_extent *he = &dcd->set->slot[i];
 		struct dcd_extent_dev *edev = he->priv;
 
 		if (he->state == DCD_EXT_FREE || !edev || edev->rgn != rgn)
 			continue;
+		if (!release) {
+			__dcd_extdev_kill(dcd, edev);
+			he->priv = NULL;
+			he->state = DCD_EXT_ORPHAN;
+			continue;
+		}
+		if (!__dcd_in_use(dcd, i)) {
+			/* collect first: removing a slot may move the others */
+			r[nr].start = he->ext.dpa;
+			r[nr].len = he->ext.len;
+			nr++;
+			continue;
+		}
+		dev_warn(&dcd->cxlmd->dev,
+			 "region %d torn down: extent %#llx+%#llx in use, released once no longer in use\n",
+			 rgn->id, he->ext.dpa, he->ext.len);
+		if (he->state != DCD_EXT_RELEASE_PENDING) {
+			he->state = DCD_EXT_RELEASE_PENDING;
+			dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
+			kept++;
+		}
 		__dcd_extdev_kill(dcd, edev);
 		he->priv = NULL;
-		he->state = DCD_EXT_ORPHAN;
 	}
+	for (i = 0; i < nr; i++) {
+		s = dcd_extent_set_find(dcd->set, r[i].start, r[i].len);
+		if (s >= 0)
+			__dcd_untrack(dcd, s);
+	}
+	if (nr) {
+		dev_info(&dcd->cxlmd->dev,
+			 "region %d torn down: %u extents released to the device\n",
+			 rgn->id, nr);
+		__dcd_send_release(dcd, r, nr, true);
+	}
+	if (kept)
+		WRITE_ONCE(dcd->nr_pending, dcd->nr_pending + kept);
 	list_del_init(&rgn->node);
 }
 
@@ -846,7 +902,7 @@ void __dcd_extents_orphan_all(struct dcd_dev *dcd)
 	struct dcd_region_ctx *rgn, *next;
 
 	list_for_each_entry_safe(rgn, next, &dcd->regions, node) {
-		__dcd_region_detach(dcd, rgn);
+		__dcd_region_detach(dcd, rgn, false);
 		rgn->dcd = NULL;
 	}
 }

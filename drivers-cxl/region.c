@@ -21,10 +21,13 @@
  *   dcd_region_ctx: its DPA and HPA ranges) so extents can be validated
  *   against it and placed in it (extentX.Y under dax_regionX, each with
  *   its own DAX device, dax.c). At attach
- *   the device's extent list is re-read and covered orphans are adopted; at
- *   detach its extents become orphans again (not released; a new region
- *   over the same DPA adopts them); their DAX devices go, except those
- *   in use, which dax.c keeps.
+ *   the device's extent list is re-read and covered orphans are adopted. At
+ *   detach (region disabled or destroyed) its extents are released to the
+ *   device: those not in use at once, with their extent and DAX devices;
+ *   those in use (driver unbind cannot be refused) keep their DAX device
+ *   as a zombie, are logged and stay release-pending until nothing holds
+ *   them. At module exit (dcd_region_unloading) nothing is released: the
+ *   extents become orphans and the next load adopts them again.
  * - An interleaved region over DC memdevs is claimed and left empty.
  * - Any other region gets what dax_cxl gives it: one dax_region with
  *   IORESOURCE_DAX_KMEM and one dev_dax over the whole range.
@@ -35,6 +38,8 @@
  */
 
 static LIST_HEAD(dcd_rgns);
+/* module exit: a region detach keeps the extents (orphans), releases none */
+static bool dcd_region_unloading;
 
 struct dcd_rgn_entry {
 	struct list_head node;
@@ -139,7 +144,7 @@ static void dcd_dax_region_remove(struct device *dev)
 	dcd = rgn->dcd;
 	if (dcd) {
 		mutex_lock(&dcd->lock);
-		__dcd_region_detach(dcd, rgn);
+		__dcd_region_detach(dcd, rgn, !dcd_region_unloading);
 		dcd_unlock(dcd);
 		/* the work may be unregistering devices of this region */
 		flush_work(&dcd->work);
@@ -167,6 +172,8 @@ int dcd_region_driver_init(void)
 
 void dcd_region_driver_exit(void)
 {
+	scoped_guard(mutex, &dcd_lock)
+		dcd_region_unloading = true;
 	cxl_driver_unregister(&dcd_dax_region_driver);
 }
 

@@ -4,7 +4,8 @@
 # timeout: 400
 """Lifetimes and observability: cxl_pci re-probe, tracepoints, uevents,
 a release for a range the host no longer has (logged once, nothing changes),
-host-initiated release of an orphan, and the dax_cxl guard."""
+a region teardown releasing its extents, host-initiated release of an orphan
+(region destroyed while the module was unloaded), and the dax_cxl guard."""
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -64,13 +65,31 @@ with Scenario('dcd1') as s:
     s.ok(s.device_extents(m) == [] and s.host_extents(m) == [],
          'nothing else changed: both lists empty')
 
-    # orphans: region torn down, the host releases an orphan on request
+    # region teardown: the extents of a destroyed region go back to the device
     s.load('use_irq=1')
     s.add([(0, 16 * MiB)])
     s.wait_for(lambda: s.device_extents(m))
     s.destroy_region(region)
+    gone = s.wait_for(lambda: s.device_extents(m) == [] and s.host_extents(m) == [])
+    s.ok(gone is True and s.orphans(m) == [] and s.sysfs_extents() == [],
+         'region destroyed: its extent released to the device, no orphan',
+         (s.device_extents(m), s.host_extents(m), s.orphans(m)))
+    n = s.guest("dmesg | grep -c 'torn down: 1 extents released' || true").strip()
+    s.ok(n == '1', 'and the teardown release is logged', n)
+
+    # orphans: a region destroyed while cxl_dcd is not loaded; the host
+    # releases the orphan on request
+    region = s.create_region(m)
+    s.add([(0, 16 * MiB)])
+    s.wait_for(lambda: s.device_extents(m))
+    rc, out = s.guest_rc('rmmod cxl_dcd && cxl disable-region %s && cxl destroy-region %s'
+                         % (region, region))
+    s.ok(rc == 0, 'region destroyed with cxl_dcd unloaded', out)
+    s.load()
+    s.ok(s.device_extents(m) == [(0, 16 * MiB)],
+         'rmmod released nothing: the device still lists the extent')
     orph = s.wait_for(lambda: s.orphans(m))
-    s.ok(orph == [(0, 16 * MiB)], 'region destroyed: extent listed as orphan', orph)
+    s.ok(orph == [(0, 16 * MiB)], 'reloaded: extent listed as orphan', orph)
     rc, out = s.guest_rc('echo "0x0 0x1000000" > %s/%s/dcd/release_extent' % (CXL, m))
     s.ok(rc == 0 and s.wait_for(lambda: s.device_extents(m) == []) is True and s.orphans(m) == [],
          'release_extent gives the orphan back to the device', out)
