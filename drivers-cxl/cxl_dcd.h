@@ -94,6 +94,8 @@ enum dcd_counter {
 	DCD_CNT_INVALID_CONFLICTS,
 	DCD_CNT_IRQS,
 	DCD_CNT_POLLS,
+	DCD_CNT_CACHE_FLUSHES,
+	DCD_CNT_CACHE_FLUSHES_SKIPPED,
 	DCD_CNT_NR
 };
 
@@ -200,6 +202,9 @@ struct dcd_extent_dev {
  * @rej: rejections by reason (enum dcd_rej)
  * @warned_uuid: a record with a foreign UUID was logged once
  * @warned_type: a record of an unknown type was logged once
+ * @flush_logged: the first CPU cache write-back/invalidate before exposing
+ *	an extent ([0]) and before a release ([1]) was logged
+ * @warned_flush: "cannot invalidate CPU caches" was logged once
  * @buf: a mailbox payload sized buffer (under @lock)
  * @buf2: a second one
  * @extbuf: extents of a Get DC Extent List read (under @lock)
@@ -247,6 +252,8 @@ struct dcd_dev {
 	u64 rej[DCD_REJ_NR];
 	bool warned_uuid;
 	bool warned_type;
+	bool flush_logged[2];
+	bool warned_flush;
 	void *buf;
 	void *buf2;
 	struct dcd_extent *extbuf;
@@ -313,6 +320,7 @@ void dcd_dax_remove(struct dcd_extent_dev *edev);
 bool dcd_dax_in_use(struct dcd_extent_dev *edev);
 bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len);
 void dcd_dax_set_pending(struct dcd_extent_dev *edev, bool pending);
+void __dcd_flush_caches(struct dcd_dev *dcd, bool release);
 
 /* region.c */
 int dcd_region_driver_init(void);

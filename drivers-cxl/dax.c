@@ -280,11 +280,62 @@ void dcd_dax_set_pending(struct dcd_extent_dev *edev, bool pending)
 }
 
 /**
+ * __dcd_flush_caches() - write back and invalidate the CPU caches
+ * @dcd: memdev state, dcd->lock held
+ * @release: before Release Dynamic Capacity (else: before exposing an
+ *	extent through a new DAX device)
+ *
+ * Corner case 36. DC capacity changes what sits behind an HPA range
+ * without the CPU knowing: before Release Dynamic Capacity (the memory is
+ * offline and its DAX device unused: no dirty line may be written back
+ * into capacity the device gave to someone else) and before a newly
+ * accepted extent is exposed through a DAX device (no stale line from an
+ * earlier owner of the range may be read), every CPU writes back and
+ * invalidates its caches: cpu_cache_invalidate_memregion(IORES_DESC_CXL),
+ * WBINVD on all CPUs on x86, like region.c does at region commit. It IPIs
+ * every CPU and waits: process context only, never under a spinlock.
+ *
+ * Where the CPU cannot (x86 with the hypervisor flag, i.e. most VMs, and
+ * architectures without the helper), nothing blocks: the capacity change
+ * goes on, one warning per memdev says the caches could not be
+ * invalidated, and cache_flushes_skipped counts. Blocking instead, as
+ * region.c does for commit, would strand every extent in a VM with the
+ * device unable to reclaim it; there the hypervisor owns cache coherence
+ * of the guest's physical memory anyway.
+ */
+void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
+{
+	const char *why = release ? "releasing capacity" : "exposing an extent";
+
+	lockdep_assert_held(&dcd->lock);
+	if (!cpu_cache_has_invalidate_memregion()) {
+		dcd->cnt[DCD_CNT_CACHE_FLUSHES_SKIPPED]++;
+		if (!dcd->warned_flush)
+			dev_warn(&dcd->cxlmd->dev,
+				 "CPU caches cannot be invalidated (virtual machine?): %s without cache write-back/invalidate\n",
+				 why);
+		dcd->warned_flush = true;
+		return;
+	}
+	if (cpu_cache_invalidate_memregion(IORES_DESC_CXL)) {
+		dcd->cnt[DCD_CNT_CACHE_FLUSHES_SKIPPED]++;
+		return;
+	}
+	dcd->cnt[DCD_CNT_CACHE_FLUSHES]++;
+	if (!dcd->flush_logged[release])
+		dev_info(&dcd->cxlmd->dev,
+			 "CPU caches written back and invalidated before %s (logged once)\n",
+			 why);
+	dcd->flush_logged[release] = true;
+}
+
+/**
  * __dcd_dax_add() - create the DAX device of an extent
  * @dcd: memdev state, dcd->lock held
  * @edev: the extent's device (registered)
  *
  * Never over a range that is System RAM already (a zombie's leaked memory).
+ * The CPU caches are written back and invalidated first (__dcd_flush_caches()).
  * Failures are logged; the extent stays accepted without a DAX device.
  */
 void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
@@ -333,6 +384,8 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 		kfree(dd);
 		goto fail;
 	}
+	/* no stale line of the range may be read through the new device */
+	__dcd_flush_caches(dcd, false);
 	spin_lock(&dcd_hpa_lock);
 	list_add_tail(&dd->hnode, &dcd_hpa_list);
 	spin_unlock(&dcd_hpa_lock);

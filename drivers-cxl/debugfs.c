@@ -48,6 +48,8 @@ const char * const dcd_counter_names[DCD_CNT_NR] = {
 	[DCD_CNT_INVALID_CONFLICTS]	= "invalid_conflicts",
 	[DCD_CNT_IRQS]			= "irqs",
 	[DCD_CNT_POLLS]			= "polls",
+	[DCD_CNT_CACHE_FLUSHES]		= "cache_flushes",
+	[DCD_CNT_CACHE_FLUSHES_SKIPPED]	= "cache_flushes_skipped",
 };
 
 static int device_extents_show(struct seq_file *s, void *unused)

@@ -272,7 +272,13 @@ static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
 	rt->next = jiffies + HZ;
 }
 
-/* Send Release DC for @nr ranges; failed ones are queued for retry. */
+/*
+ * Send Release DC for @nr ranges; failed ones are queued for retry. The
+ * CPU caches are written back and invalidated first (corner case 36): the
+ * extents are not in use any more (no System RAM, DAX device unused and
+ * already unlinked; deleted when dcd->lock is dropped), so no line of
+ * theirs can be dirtied again before the device takes the capacity back.
+ */
 static int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r,
 			      u32 nr, bool queue)
 {
@@ -281,6 +287,8 @@ static int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r,
 	size_t len;
 	int rc = 0, rc1;
 
+	if (nr && dcd->live)
+		__dcd_flush_caches(dcd, true);
 	while (done < nr) {
 		len = dcd_release_build(dcd->buf2, psize, r + done, nr - done,
 					&used);

@@ -483,3 +483,5 @@ module_exit(dcd_exit);
 MODULE_DESCRIPTION("CXL Dynamic Capacity Device support for stock kernels");
 MODULE_LICENSE("GPL");
 DCD_IMPORT_NS_CXL();
+/* cpu_cache_{has_,}invalidate_memregion() (arch/x86/mm/pat/set_memory.c) */
+DCD_IMPORT_NS_DEVMEM();
