@@ -138,6 +138,7 @@ static const char * const dcd_rej_names[DCD_REJ_NR] = {
 	[DCD_REJ_RSP_FULL]		= "rsp_full",
 	[DCD_REJ_CHAIN_FULL]		= "chain_full",
 	[DCD_REJ_NO_SPACE]		= "no_space",
+	[DCD_REJ_TAG_FOREIGN]		= "tag_foreign",
 };
 
 static int counters_show(struct seq_file *s, void *unused)

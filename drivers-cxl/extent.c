@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright(c) 2026 The cxl-dcd authors. */
 #include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include "cxl_dcd.h"
 #include "trace.h"
 
@@ -42,6 +45,145 @@
 
 /* Longest gap between two retries of a failed Release DC */
 #define DCD_RETRY_MAX_MS	60000
+
+/*
+ * Host-wide tag registry (corner case 28): a non-null tag names one
+ * allocation, so a tag already held by an extent of any memdev must be
+ * rejected on every other memdev too. One entry per (memdev, non-null tag)
+ * counts that memdev's tracked extents holding the tag (any state but
+ * free, as the per-memdev check in extent_logic.c), plus the extents of a
+ * chain being answered (reserved from validation until they are tracked,
+ * so two memdevs cannot both accept one tag).
+ *
+ * dcd_tags_lock protects dcd_tags. It nests inside dcd->lock (every user
+ * holds its memdev's lock) and nothing is taken or sent under it. The
+ * extent sets of the other memdevs cannot be read instead: that needs
+ * their dcd->lock (two of them at once, no order) or dcd_lock, which ranks
+ * above dcd->lock (main.c) while chains are answered with dcd->lock held.
+ */
+struct dcd_tag_ref {
+	struct list_head node;
+	const struct dcd_dev *owner;
+	u8 tag[DCD_TAG_SIZE];
+	u32 refs;
+};
+
+static DEFINE_MUTEX(dcd_tags_lock);
+static LIST_HEAD(dcd_tags);
+
+static struct dcd_tag_ref *dcd_tag_find(const struct dcd_dev *owner,
+					const u8 *tag)
+{
+	struct dcd_tag_ref *t;
+
+	lockdep_assert_held(&dcd_tags_lock);
+	list_for_each_entry(t, &dcd_tags, node)
+		if (t->owner == owner && !memcmp(t->tag, tag, DCD_TAG_SIZE))
+			return t;
+	return NULL;
+}
+
+/* ctx.tag_taken of dcd_chain_validate(): held by another memdev? */
+static bool dcd_tag_foreign(const u8 *tag, void *arg)
+{
+	const struct dcd_dev *dcd = arg;
+	struct dcd_tag_ref *t;
+
+	lockdep_assert_held(&dcd_tags_lock);
+	list_for_each_entry(t, &dcd_tags, node)
+		if (t->owner != dcd && !memcmp(t->tag, tag, DCD_TAG_SIZE))
+			return true;
+	return false;
+}
+
+/* One more extent of @dcd holds @tag; dcd_tags_lock held. */
+static void dcd_tag_get_locked(struct dcd_dev *dcd, const u8 *tag)
+{
+	struct dcd_tag_ref *t;
+
+	if (dcd_tag_is_null(tag))
+		return;
+	if (dcd_tag_foreign(tag, dcd))
+		dev_warn_ratelimited(&dcd->cxlmd->dev,
+				     "tag %pUb is also held by another memdev\n",
+				     tag);
+	t = dcd_tag_find(dcd, tag);
+	if (t) {
+		t->refs++;
+		return;
+	}
+	/* out of memory: the tag is only checked on this memdev */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return;
+	t->owner = dcd;
+	memcpy(t->tag, tag, DCD_TAG_SIZE);
+	t->refs = 1;
+	list_add_tail(&t->node, &dcd_tags);
+}
+
+/* One extent of @dcd less holds @tag; dcd_tags_lock held. */
+static void dcd_tag_put_locked(struct dcd_dev *dcd, const u8 *tag)
+{
+	struct dcd_tag_ref *t;
+
+	if (dcd_tag_is_null(tag))
+		return;
+	t = dcd_tag_find(dcd, tag);
+	if (!t || --t->refs)
+		return;
+	list_del(&t->node);
+	kfree(t);
+}
+
+static void __dcd_tag_get(struct dcd_dev *dcd, const u8 *tag)
+{
+	lockdep_assert_held(&dcd->lock);
+	if (dcd_tag_is_null(tag))
+		return;
+	guard(mutex)(&dcd_tags_lock);
+	dcd_tag_get_locked(dcd, tag);
+}
+
+static void __dcd_tag_put(struct dcd_dev *dcd, const u8 *tag)
+{
+	lockdep_assert_held(&dcd->lock);
+	if (dcd_tag_is_null(tag))
+		return;
+	guard(mutex)(&dcd_tags_lock);
+	dcd_tag_put_locked(dcd, tag);
+}
+
+/* The memdev's extents go: none of its tags is held any more. */
+static void dcd_tags_drop(struct dcd_dev *dcd)
+{
+	struct dcd_tag_ref *t, *next;
+
+	guard(mutex)(&dcd_tags_lock);
+	list_for_each_entry_safe(t, next, &dcd_tags, node) {
+		if (t->owner != dcd)
+			continue;
+		list_del(&t->node);
+		kfree(t);
+	}
+}
+
+/* The chain's accepted tagged extents: reserve (@get) or unreserve them. */
+static void dcd_tags_reserve_locked(struct dcd_dev *dcd, bool get)
+{
+	struct dcd_chain *c = dcd->chain;
+	u32 i;
+
+	lockdep_assert_held(&dcd_tags_lock);
+	for (i = 0; i < c->nr; i++) {
+		if (c->verdict[i] != DCD_REJ_NONE)
+			continue;
+		if (get)
+			dcd_tag_get_locked(dcd, c->ext[i].tag);
+		else
+			dcd_tag_put_locked(dcd, c->ext[i].tag);
+	}
+}
 
 const char *dcd_state_name(int state)
 {
@@ -89,6 +231,7 @@ int dcd_extents_init(struct dcd_dev *dcd)
 
 void dcd_extents_free(struct dcd_dev *dcd)
 {
+	dcd_tags_drop(dcd);
 	kvfree(dcd->set);
 	kvfree(dcd->chain);
 	kvfree(dcd->buf);
@@ -197,6 +340,7 @@ static int __dcd_track(struct dcd_dev *dcd, const struct dcd_extent *ext,
 				    ext->dpa, ext->len, slot);
 		return slot;
 	}
+	__dcd_tag_get(dcd, ext->tag);
 	__dcd_slot_place(dcd, slot, rgn);
 	return 0;
 }
@@ -209,6 +353,7 @@ static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
 	if (he->priv)
 		__dcd_extdev_kill(dcd, he->priv);
 	he->priv = NULL;
+	__dcd_tag_put(dcd, he->ext.tag);
 	dcd_extent_set_remove(dcd->set, i);
 }
 
@@ -550,6 +695,8 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 		.committed = committed,
 		.set = dcd->set,
 		.rsp_max = dcd_update_max_entries(psize),
+		.tag_taken = dcd_tag_foreign,
+		.tag_arg = dcd,
 	};
 	struct dcd_update_extent_in *rsp = dcd->buf2;
 	struct device *dev = &dcd->cxlmd->dev;
@@ -566,7 +713,11 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 		dcd_chain_close(c);
 	ctx.nr_committed = __dcd_committed(dcd, committed,
 					   ARRAY_SIZE(committed));
+	/* host-wide tags: validate and reserve the accepted ones atomically */
+	mutex_lock(&dcd_tags_lock);
 	dcd_chain_validate(c, &ctx);
+	dcd_tags_reserve_locked(dcd, true);
+	mutex_unlock(&dcd_tags_lock);
 	if (timeout) {
 		dcd->cnt[DCD_CNT_CHAIN_TIMEOUTS]++;
 		dev_warn(dev, "DC add chain of %u records not closed after %u ms: answering the %u valid ones\n",
@@ -600,6 +751,10 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 	dev_dbg(dev, "DC add: %u records, %u accepted, %u duplicates\n",
 		c->nr_records, n, c->nr_dup);
 out:
+	/* tracked extents hold their own references now */
+	mutex_lock(&dcd_tags_lock);
+	dcd_tags_reserve_locked(dcd, false);
+	mutex_unlock(&dcd_tags_lock);
 	dcd_chain_reset(c);
 	dcd->chain_seen = false;
 }
@@ -749,6 +904,7 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 				break;
 		if (i == dcd->set->cap)
 			break;
+		__dcd_tag_put(dcd, dcd->set->slot[i].ext.tag);
 		dcd_extent_set_remove(dcd->set, i);
 	}
 	for (i = 0; i < nr; i++) {

@@ -52,7 +52,10 @@
  *   (DCD_REJ_NULL_TAG_SHARED) and the group's sequence numbers must be
  *   0, 1, ..., n-1 in offer order (DCD_REJ_SEQ_ORDER); on a non-sharable
  *   region the field is reserved and must be 0 (DCD_REJ_SEQ_UNSHARED).
- *   Host-wide tag uniqueness across devices is the caller's business.
+ *   Host-wide uniqueness: a non-null tag no extent of this device holds is
+ *   also looked up through the caller's @tag_taken hook of &struct
+ *   dcd_validate_ctx (cxl_dcd.ko: the tags of every other memdev's
+ *   extents); a hit is DCD_REJ_TAG_FOREIGN, and rejects the whole group.
  * - Release. A release range releases every extent it touches, whole: a
  *   partial-range request releases the whole extent (as upstream; never
  *   split). Extents are matched by DPA only; QEMU 10.0 sends null tags.
@@ -104,6 +107,7 @@ static const char * const dcd_rej_reasons[DCD_REJ_NR] = {
 	[DCD_REJ_RSP_FULL]	  = "response full",
 	[DCD_REJ_CHAIN_FULL]	  = "chain longer than the staging cap",
 	[DCD_REJ_NO_SPACE]	  = "host extent table full",
+	[DCD_REJ_TAG_FOREIGN]	  = "tag held by another memdev",
 };
 
 /**
@@ -691,6 +695,8 @@ static enum dcd_rej dcd_check_one(struct dcd_chain *c, u32 i,
 			    dcd_tag_eq(h->ext.tag, e->tag))
 				return DCD_REJ_TAG_REUSED;
 		}
+		if (ctx->tag_taken && ctx->tag_taken(e->tag, ctx->tag_arg))
+			return DCD_REJ_TAG_FOREIGN;
 	}
 	return DCD_REJ_NONE;
 }
@@ -759,7 +765,8 @@ static bool dcd_first_of_tag(const struct dcd_chain *c, u32 i)
  * DC regions, straddling two, not inside a committed region, block size,
  * 2 MiB alignment, duplicate of / overlap with an accepted extent, overlap
  * with an earlier record of the chain, null tag on a sharable region,
- * sequence on a non-sharable one, tag reuse. Then the tag group gates, then
+ * sequence on a non-sharable one, tag reuse, tag held elsewhere on the host
+ * (@ctx->tag_taken). Then the tag group gates, then
  * the caps (response size, free slots in @ctx->set), both in offer order.
  * See the DOC block for the rules and their sources.
  *

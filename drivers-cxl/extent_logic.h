@@ -301,6 +301,7 @@ enum dcd_rej {
 	DCD_REJ_RSP_FULL,	/* past what one response can carry */
 	DCD_REJ_CHAIN_FULL,	/* past DCD_CHAIN_MAX; never staged */
 	DCD_REJ_NO_SPACE,	/* the host extent set is full */
+	DCD_REJ_TAG_FOREIGN,	/* tag held elsewhere on the host (another memdev) */
 	DCD_REJ_NR
 };
 
@@ -393,6 +394,13 @@ struct dcd_extent_set {
  * @rsp_max: most extents one response may list: dcd_update_max_entries()
  *	of the mailbox payload size
  * @align: required alignment, 0 means DCD_EXT_ALIGN
+ * @tag_taken: optional host-wide tag lookup, for tags outside @set: called
+ *	once per record with a non-null tag that no extent of @set holds;
+ *	returns true if the tag is held elsewhere on the host (an extent of
+ *	another memdev, or one being accepted there), which rejects the
+ *	record (DCD_REJ_TAG_FOREIGN) and so its whole group. Called in
+ *	the caller's context, under its locks. NULL: no such check.
+ * @tag_arg: passed to @tag_taken
  */
 struct dcd_validate_ctx {
 	const struct dcd_config *cfg;
@@ -402,6 +410,8 @@ struct dcd_validate_ctx {
 	u8 sharable;
 	u32 rsp_max;
 	u64 align;
+	bool (*tag_taken)(const u8 *tag, void *arg);
+	void *tag_arg;
 };
 
 /* Classes of the device's extents in dcd_reconcile() */

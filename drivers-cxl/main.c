@@ -51,7 +51,10 @@
  * extent sysfs stores take dcd->lock only; nothing waits for the work or
  * unregisters an extent device while holding dcd->lock. The memory
  * notifier (dax.c) takes dax.c's dcd_hpa_lock spinlock only and kicks a
- * work item; dcd_zombie_lock (dax.c) nests inside dcd->lock.
+ * work item; dcd_zombie_lock (dax.c) and dcd_tags_lock (extent.c, the
+ * host-wide tag registry) nest inside dcd->lock, and nothing else is taken
+ * under dcd_tags_lock. CPU cache write-back/invalidate (dax.c,
+ * __dcd_flush_caches()) runs under dcd->lock only, never a spinlock.
  */
 
 bool dcd_use_irq = true;

@@ -497,6 +497,7 @@ static void test_validation_reasons(void)
 		free(small);
 	}
 	ok(strcmp(dcd_rej_str(DCD_REJ_NO_SPACE), "unknown reason") &&
+	   strcmp(dcd_rej_str(DCD_REJ_TAG_FOREIGN), "unknown reason") &&
 	   !strcmp(dcd_rej_str(200), "unknown reason"),
 	   "every reason has a description");
 }
@@ -621,6 +622,114 @@ static void test_tags(void)
 		   chain->verdict[1] == DCD_REJ_TAG_SPAN,
 		   "one tag spanning two DC regions is rejected");
 	}
+}
+
+/* Host-wide tags: a fake "other memdevs" table behind ctx.tag_taken */
+static u8 foreign_tags[4];
+static unsigned int foreign_calls;
+
+static bool fake_tag_taken(const u8 *tag, void *arg)
+{
+	const u8 *tags = arg;
+	unsigned int i;
+
+	foreign_calls++;
+	for (i = 0; i < sizeof(foreign_tags); i++)
+		if (tags[i] && tag[0] == tags[i])
+			return true;
+	return false;
+}
+
+static void test_foreign_tags(void)
+{
+	struct dcd_validate_ctx ctx;
+
+	reset_all();
+	memset(foreign_tags, 0, sizeof(foreign_tags));
+	foreign_tags[0] = 0x21;		/* held by "another memdev" */
+	ctx = ctx_default();
+	ctx.tag_taken = fake_tag_taken;
+	ctx.tag_arg = foreign_tags;
+	{
+		struct dcd_event ev = add_tagged(0, 2 * MiB, false, 0x21, 0);
+
+		run_chain(&ev, 1, &ctx);
+		ok(chain->verdict[0] == DCD_REJ_TAG_FOREIGN &&
+		   chain->nr_accept == 0 && chain->nr_reject == 1,
+		   "tag held by another memdev is rejected (host-wide)");
+	}
+	{
+		struct dcd_event evs[3] = {
+			add_tagged(0, 2 * MiB, true, 0x21, 0),
+			add_tagged(4 * MiB, 2 * MiB, true, 0x22, 0),
+			add_tagged(8 * MiB, 2 * MiB, false, 0x21, 0),
+		};
+
+		run_chain(evs, 3, &ctx);
+		ok(chain->verdict[0] == DCD_REJ_TAG_FOREIGN &&
+		   chain->verdict[1] == DCD_REJ_NONE &&
+		   chain->verdict[2] == DCD_REJ_TAG_FOREIGN &&
+		   chain->nr_accept == 1,
+		   "foreign tag rejects its whole group, another tag is accepted");
+	}
+	{
+		u8 buf[PAYLOAD];
+		struct dcd_update_extent_in *rsp = (void *)buf;
+		struct dcd_event evs[2] = {
+			add_tagged(0, 2 * MiB, true, 0x21, 0),
+			add_tagged(4 * MiB, 2 * MiB, false, 0x23, 0),
+		};
+
+		run_chain(evs, 2, &ctx);
+		ok(dcd_add_rsp_build(chain, buf, sizeof(buf)) > 0 &&
+		   le32_to_cpu(rsp->count) == 1 &&
+		   le64_to_cpu(rsp->extent[0].dpa) == 4 * MiB,
+		   "foreign-tagged extent is left out of the Add Response");
+	}
+	{
+		struct dcd_event evs[3] = {
+			add_tagged(0, 2 * MiB, true, 0, 0),
+			add_tagged(4 * MiB, 2 * MiB, true, 0, 0),
+			add_tagged(8 * MiB, 2 * MiB, false, 0, 0),
+		};
+
+		foreign_calls = 0;
+		run_chain(evs, 3, &ctx);
+		ok(chain->nr_accept == 3 && foreign_calls == 0,
+		   "null tags are never looked up host-wide");
+	}
+	{
+		struct dcd_event ev = add_tagged(0, 2 * MiB, false, 0x24, 0);
+
+		foreign_calls = 0;
+		run_chain(&ev, 1, &ctx);
+		ok(chain->verdict[0] == DCD_REJ_NONE && foreign_calls == 1,
+		   "a tag no memdev holds is accepted after one host-wide lookup");
+	}
+	/* held locally and elsewhere: the local reason wins, no lookup */
+	accept_into_set(100 * MiB, 2 * MiB, 0x21);
+	{
+		struct dcd_event ev = add_tagged(0, 2 * MiB, false, 0x21, 0);
+
+		foreign_calls = 0;
+		run_chain(&ev, 1, &ctx);
+		ok(chain->verdict[0] == DCD_REJ_TAG_REUSED && foreign_calls == 0,
+		   "tag held on this memdev stays a local reuse (no host lookup)");
+		ev = add_tagged(100 * MiB, 2 * MiB, false, 0x21, 0);
+		run_chain(&ev, 1, &ctx);
+		ok(chain->verdict[0] == DCD_REJ_DUPLICATE,
+		   "replay of this memdev's tagged extent stays a duplicate");
+	}
+	ctx.tag_taken = NULL;
+	{
+		struct dcd_event ev = add_tagged(0, 2 * MiB, false, 0x22, 0);
+
+		foreign_tags[1] = 0x22;
+		run_chain(&ev, 1, &ctx);
+		ok(chain->verdict[0] == DCD_REJ_NONE,
+		   "no tag_taken hook: no host-wide check");
+	}
+	reset_all();
 }
 
 static void test_chain_staging(void)
@@ -940,6 +1049,7 @@ int main(void)
 	test_range_helpers();
 	test_validation_reasons();
 	test_tags();
+	test_foreign_tags();
 	test_chain_staging();
 	test_response();
 	test_release();
