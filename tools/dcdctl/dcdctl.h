@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* dcdctl: exit codes, subcommands (table in dcdctl.c), JSON builder */
+#ifndef DCDCTL_H
+#define DCDCTL_H
+
+#include <json-c/json.h>
+
+#include "libdcd.h"
+
+/* exit codes (Documentation/dcdctl.rst) */
+enum {
+	DCD_EXIT_OK = 0,
+	DCD_EXIT_FAIL = 1,	/* anything else: bad sysfs value, libdaxctl error, check after acting */
+	DCD_EXIT_USAGE = 2,	/* bad command line */
+	DCD_EXIT_NOMODULE = 3,	/* cxl_dcd is not loaded */
+	DCD_EXIT_NODEV = 4,	/* no DC memdev */
+	DCD_EXIT_NOTFOUND = 5,	/* memdev, extent, DAX device or tag not found */
+	DCD_EXIT_BUSY = 6,	/* memory busy, release pending */
+	DCD_EXIT_PERM = 7,	/* permission denied */
+};
+
+int dcd_exit_code(int err);	/* -errno -> exit code */
+
+/*
+ * Subcommands. ctx may be NULL: the command then makes its own context
+ * (after parsing its options, so --help works without the module).
+ */
+int cmd_list(int argc, char **argv, struct dcd_ctx *ctx);
+int cmd_online(int argc, char **argv, struct dcd_ctx *ctx);
+int cmd_offline(int argc, char **argv, struct dcd_ctx *ctx);
+
+struct dcd_filter {
+	const char *memdev;	/* "mem0" */
+	const char *region;	/* "region0" */
+	const char *tag;	/* uuid, "none" for untagged */
+	int has_state;
+	enum dcd_extent_state state;
+	int human;
+};
+
+/* the `list` JSON array; NULL on ENOMEM */
+struct json_object *dcd_list_json(struct dcd_ctx *ctx, const struct dcd_filter *f);
+
+extern const struct dcd_dax_ops dcd_libdaxctl_ops;
+
+#endif

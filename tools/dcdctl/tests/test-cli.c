@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* the dcdctl binary ($DCDCTL) on the fake tree: stdout JSON, stderr lines, exit codes */
+#include "tap.h"
+#include "fake.h"
+#include "dcdctl.h"
+
+#include <sys/wait.h>
+
+static char out[65536], err[4096];
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* run "$DCDCTL <args>" with the fake root; returns the exit code */
+static int dcdctl(const char *args)
+{
+	const char *bin = getenv("DCDCTL");
+	char cmd[1024], o[300], e[300];
+	int st;
+
+	snprintf(o, sizeof(o), "%s.out", fk_root);
+	snprintf(e, sizeof(e), "%s.err", fk_root);
+	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", bin ? bin : "./dcdctl", args, o, e);
+	st = system(cmd);
+	slurp(o, out, sizeof(out));
+	slurp(e, err, sizeof(err));
+	unlink(o);
+	unlink(e);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int one_line(void)
+{
+	char *nl = strchr(err, '\n');
+
+	return nl && !nl[1];
+}
+
+int main(void)
+{
+	struct json_object *j, *o;
+	int rc;
+
+	fk_build();
+	rc = dcdctl("list");
+	j = json_tokener_parse(out);
+	ok(rc == 0 && j && json_object_is_type(j, json_type_array) &&
+	   json_object_array_length(j) == 1 && !err[0], "list: exit 0, a JSON array, quiet stderr");
+	json_object_put(j);
+	rc = dcdctl("list -u -M 0 -s accepted -t none");
+	j = json_tokener_parse(out);
+	o = j ? json_object_array_get_idx(j, 0) : NULL;
+	ok(rc == 0 && o && strstr(out, "\"length\": \"128.00 MiB (134.22 MB)\"") &&
+	   !strstr(out, "orphan") && !strstr(out, "extent0.3") && !strstr(out, TAG2),
+	   "list -u -M 0 -s accepted -t none: human sizes, filtered");
+	json_object_put(j);
+	rc = dcdctl("list -r 7");
+	ok(rc == 0 && !strcmp(out, "[\n]\n") | !strcmp(out, "[]\n") | !strcmp(out, "[ ]\n"),
+	   "list -r 7: empty array (%s)", out);
+	rc = dcdctl("list -M mem9");
+	ok(rc == DCD_EXIT_NOTFOUND && !strcmp(err, "mem9: no such DC memdev\n") && !out[0],
+	   "list -M mem9: exit 5, one line");
+	rc = dcdctl("list -s gone");
+	ok(rc == DCD_EXIT_USAGE && one_line(), "list -s gone: usage, exit 2");
+	rc = dcdctl("frobnicate");
+	ok(rc == DCD_EXIT_USAGE, "unknown command: exit 2");
+	rc = dcdctl("--help");
+	ok(rc == 0 && strstr(out, "online"), "--help lists the commands");
+
+	rc = dcdctl("online extent0.9");
+	ok(rc == DCD_EXIT_NOTFOUND && !strcmp(err, "extent0.9: no such extent or DAX device\n"),
+	   "online extent0.9: exit 5, \"%.*s\"", (int)strcspn(err, "\n"), err);
+	rc = dcdctl("online extent0.1");
+	ok(rc == 0 && strstr(err, "already online"), "online of an online extent: no-op, exit 0");
+	rc = dcdctl("online extent0.2");
+	ok(rc == DCD_EXIT_FAIL && !strcmp(err, "dax3.0: no online backend\n"),
+	   "fake root: libdaxctl is never used on it (exit %d, \"%.*s\")", rc,
+	   (int)strcspn(err, "\n"), err);
+	rc = dcdctl("online extent0.3");
+	ok(rc == DCD_EXIT_BUSY && one_line() && strstr(err, "release pending"),
+	   "online of a release-pending extent: exit 6, one line");
+
+	fk_rm_rf(fk_p("sys/module/cxl_dcd"));
+	rc = dcdctl("list");
+	ok(rc == DCD_EXIT_NOMODULE && !strcmp(err, "cxl_dcd is not loaded\n") && !out[0],
+	   "no module: exit 3, \"cxl_dcd is not loaded\"");
+	rc = dcdctl("online --all");
+	ok(rc == DCD_EXIT_NOMODULE, "online without module: exit 3");
+	rc = dcdctl("list --help");
+	ok(rc == 0 && strstr(out, "--memdev"), "list --help works without the module");
+	fk_build();
+	fk_rm_rf(fk_p(CXL "mem0/dcd"));
+	rc = dcdctl("list");
+	ok(rc == DCD_EXIT_NODEV && one_line() && strstr(err, "no DC memdev"),
+	   "no DC device: exit 4, one line");
+	fk_build();
+	fk_w(CXL "dax_region0/extent0.2/length", "lots\n");
+	rc = dcdctl("list");
+	ok(rc == DCD_EXIT_FAIL && !strcmp(err, "extent0.2: length: malformed value 'lots'\n") &&
+	   !out[0], "malformed attribute: exit 1, device first, nothing on stdout");
+
+	fk_cleanup();
+	return done();
+}
