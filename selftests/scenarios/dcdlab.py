@@ -167,13 +167,17 @@ class Scenario:
         out = self.guest(
             'for e in %s/dax_region*/extent*; do [ -d "$e" ] || continue; '
             'echo "$(basename $(dirname $e)) ${e##*/} $(cat $e/dpa) $(cat $e/length) '
-            '$(cat $e/offset) $(cat $e/state)"; done' % CXL)
+            '$(cat $e/offset) $(cat $e/state)"; done 2>/dev/null; true' % CXL)
         res = []
         for l in out.splitlines():
             f = l.split()
-            if len(f) == 6:
+            try:
                 res.append({'dax_region': f[0], 'name': f[1], 'dpa': int(f[2], 0),
                             'length': int(f[3], 0), 'offset': int(f[4], 0), 'state': f[5]})
+            except (IndexError, ValueError):
+                # an object going away while it was read: count it, unparsed
+                res.append({'dax_region': f[0] if f else '?', 'name': '?', 'dpa': -1,
+                            'length': 0, 'offset': 0, 'state': 'vanishing'})
         return res
 
     def orphans(self, memdev):
@@ -255,13 +259,16 @@ def dax_devs(s):
 def ext_dax(s):
     """{extent dpa: (extent name, dax device name)} from the extentX.Y/dax links."""
     out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] || continue; '
-                  'echo "${e##*/} $(cat $e/dpa) $(basename $(readlink $e/dax) 2>/dev/null)"; done'
-                  % CXL)
+                  'echo "${e##*/} $(cat $e/dpa) $(basename $(readlink $e/dax) 2>/dev/null)"; '
+                  'done 2>/dev/null; true' % CXL)
     res = {}
     for line in out.splitlines():
         f = line.split()
         if len(f) == 3:
-            res[int(f[1], 0)] = (f[0], f[2])
+            try:
+                res[int(f[1], 0)] = (f[0], f[2])
+            except ValueError:
+                pass        # an extent going away while it was read
     return res
 
 
