@@ -15,6 +15,7 @@ all: module tools
 # User-space tools (tools/*/Makefile).
 tools:
 	$(MAKE) -C tools/dcd-fm
+	$(MAKE) -C tools/dcdctl
 
 setup:
 	@scripts/setup
@@ -37,5 +38,6 @@ check: setup
 
 clean: module-clean
 	$(MAKE) -C tools/dcd-fm clean
+	$(MAKE) -C tools/dcdctl clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
