@@ -30,7 +30,7 @@ DCD_UNIT_BIN := $(DCD_UNIT_DIR)/test_config
 HOSTCC ?= gcc
 DCD_UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover \
-	-Iselftests/host/shim -I$(DCD_SRC)
+	-Iselftests/host/shim -Iselftests/lib -I$(DCD_SRC)
 
 .PHONY: module module-check unit fuzz module-clean kheaders layout-asserts \
 	install-modprobe
@@ -59,7 +59,8 @@ module-check: $(DCD_LAYOUT)
 	@set -o pipefail; $(DCD_KMAKE) C=2 W=1 modules 2>&1 | $(DCD_NO_WARN)
 
 DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/extent_logic.h \
-	$(wildcard selftests/host/shim/*.h selftests/host/shim/*/*.h)
+	$(wildcard selftests/host/shim/*.h selftests/host/shim/*/*.h) \
+	selftests/lib/tap.h
 DCD_LOGIC_SRC := $(DCD_SRC)/config.c $(DCD_SRC)/extent_logic.c
 DCD_UNIT_EXT := $(DCD_UNIT_DIR)/test_extent_logic
 
@@ -94,7 +95,7 @@ $(DCD_FUZZ_LIB): $(DCD_FUZZ_SRC) $(DCD_LOGIC_SRC) $(DCD_UNIT_HDRS)
 	@mkdir -p $(DCD_UNIT_DIR)
 	$(DCD_FUZZ_CC) -g -O1 -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Iselftests/host/shim -I$(DCD_SRC) -o $@ $(DCD_FUZZ_SRC) \
+		-Iselftests/host/shim -Iselftests/lib -I$(DCD_SRC) -o $@ $(DCD_FUZZ_SRC) \
 		$(DCD_LOGIC_SRC)
 
 $(DCD_FUZZ_GCC): $(DCD_FUZZ_SRC) selftests/fuzz/driver.c $(DCD_LOGIC_SRC) \

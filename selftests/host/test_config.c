@@ -10,28 +10,11 @@
 #include <stdlib.h>
 
 #include "dcd.h"
+#include "tap.h"
 
 #define MiB (1ULL << 20)
 #define PAGE_BYTES 2048
 
-static int test_nr;
-static int failed;
-
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++test_nr);
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (!cond)
-		failed++;
-}
 
 /* A device payload under construction: header, records, trailer. */
 struct payload {
@@ -345,7 +328,5 @@ int main(void)
 	test_regions();
 	test_trailer();
 	test_reasons();
-	printf("1..%d\n", test_nr);
-	printf("# %d passed, %d failed\n", test_nr - failed, failed);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return done();
 }

@@ -13,29 +13,12 @@
 #include <stdlib.h>
 
 #include "extent_logic.h"
+#include "tap.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 #define PAYLOAD 2048
 
-static int test_nr;
-static int failed;
-
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++test_nr);
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (!cond)
-		failed++;
-}
 
 /* ---- fixtures ---- */
 
@@ -1055,9 +1038,7 @@ int main(void)
 	test_release();
 	test_set();
 	test_reconcile();
-	printf("1..%d\n", test_nr);
-	printf("# %d passed, %d failed\n", test_nr - failed, failed);
 	free(set);
 	free(chain);
-	return failed ? 1 : 0;
+	return done();
 }

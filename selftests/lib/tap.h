@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Minimal TAP for dcdctl unit tests: ok(cond, "sentence"), done() */
-#ifndef DCDCTL_TAP_H
-#define DCDCTL_TAP_H
+/*
+ * Minimal TAP for the project's C unit tests (selftests/host and the tests
+ * of each tool under tools/):
+ * ok(cond, "sentence", ...) prints one "ok N - ..." / "not ok N - ..." line
+ * and returns cond; done() prints the plan and returns the exit status.
+ */
+#ifndef CXL_DCD_TAP_H
+#define CXL_DCD_TAP_H
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +28,7 @@ static __attribute__((format(printf, 2, 3))) int ok(int cond, const char *fmt, .
 	return cond;
 }
 
-static int done(void)
+static __attribute__((unused)) int done(void)
 {
 	printf("1..%d\n", tap_n);
 	if (tap_fail)
