@@ -69,6 +69,28 @@ static int msg(struct dcd_ctx *ctx, int rc, const char *dax, const char *what)
 	return dcd_seterr(ctx, rc, "%s: %s: %s", dax, what, strerror(-rc));
 }
 
+/* Unbind @dev from its driver (@from mode) if bound, then bind it as @to. */
+static int rebind(struct dcd_ctx *ctx, struct daxctl_dev *dev, const char *dax,
+		  const char *from, int (*enable)(struct daxctl_dev *), const char *to)
+{
+	char what[32];
+	int rc;
+
+	if (daxctl_dev_is_enabled(dev)) {
+		rc = daxctl_dev_disable(dev);
+		if (rc < 0) {
+			snprintf(what, sizeof(what), "disable %s", from);
+			return msg(ctx, rc, dax, what);
+		}
+	}
+	rc = enable(dev);
+	if (rc < 0) {
+		snprintf(what, sizeof(what), "enable %s", to);
+		return msg(ctx, rc, dax, what);
+	}
+	return 0;
+}
+
 static int dax_online(struct dcd_ctx *ctx, const char *dax, int movable)
 {
 	struct daxctl_ctx *dctx;
@@ -84,18 +106,9 @@ static int dax_online(struct dcd_ctx *ctx, const char *dax, int movable)
 		mem = daxctl_dev_get_memory(dev);
 	if (!mem) {
 		/* devdax or disabled: rebind to kmem */
-		if (daxctl_dev_is_enabled(dev)) {
-			rc = daxctl_dev_disable(dev);
-			if (rc < 0) {
-				rc = msg(ctx, rc, dax, "disable devdax");
-				goto out;
-			}
-		}
-		rc = daxctl_dev_enable_ram(dev);
-		if (rc < 0) {
-			rc = msg(ctx, rc, dax, "enable system-ram");
+		rc = rebind(ctx, dev, dax, "devdax", daxctl_dev_enable_ram, "system-ram");
+		if (rc)
 			goto out;
-		}
 		mem = daxctl_dev_get_memory(dev);
 		if (!mem) {
 			rc = dcd_seterr(ctx, -ENXIO, "%s: no memory blocks after enabling system-ram",
@@ -138,19 +151,7 @@ static int dax_offline(struct dcd_ctx *ctx, const char *dax)
 			goto out;
 		}
 	}
-	if (daxctl_dev_is_enabled(dev)) {
-		rc = daxctl_dev_disable(dev);
-		if (rc < 0) {
-			rc = msg(ctx, rc, dax, "disable system-ram");
-			goto out;
-		}
-	}
-	rc = daxctl_dev_enable_devdax(dev);
-	if (rc < 0) {
-		rc = msg(ctx, rc, dax, "enable devdax");
-		goto out;
-	}
-	rc = 0;
+	rc = rebind(ctx, dev, dax, "system-ram", daxctl_dev_enable_devdax, "devdax");
 out:
 	daxctl_unref(dctx);
 	return rc;
