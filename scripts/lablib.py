@@ -454,14 +454,7 @@ class Vm:
         self._close()
 
     def _close(self):
-        for s in (self.agent, self._qmp):
-            try:
-                if s is not None:
-                    s.close()
-            except OSError:
-                pass
-        self.agent = None
-        self._qmp = None
+        self.detach()
         _live.discard(self)
 
     def cleanup(self):
