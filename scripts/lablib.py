@@ -443,6 +443,38 @@ class Vm:
                 self.kill()
         self._close()
 
+    def finish(self, dmesg_file=None, ask_guest=True):
+        """End a guest run and judge it: stop the guest and return the problems
+        that fail a run whatever its commands said - QEMU ended early or
+        crashed, an oops, WARN, BUG, lockup or sanitizer report in the kernel
+        log. The kernel log comes from the guest (ask_guest) or else the serial
+        log; it is saved to dmesg_file. The backing files are removed.
+        """
+        problems = []
+        status = self.qemu_status()
+        if status:
+            problems.append(status)
+        dmesg = self.dmesg() if ask_guest else ''
+        if dmesg_file:
+            try:
+                with open(dmesg_file, 'w') as f:
+                    f.write(dmesg)
+            except OSError:
+                pass
+        self.stop()
+        status = self.qemu_status()
+        if status and 'signal' in status and status not in problems:
+            problems.append(status)
+        splats = find_splats(dmesg + '\n' + self.serial_text())
+        if splats:
+            problems.append('kernel log splat(s):\n' + '\n'.join(sorted(set(splats))[:20]))
+        for f in self.backing_files():
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+        return problems
+
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)

@@ -76,29 +76,8 @@ class Scenario:
         if exc is not None:
             self.ok(False, 'scenario ran to the end',
                     ''.join(traceback.format_exception(etype, exc, tb))[-2000:])
-        problems = []
-        status = self.vm.qemu_status()
-        if status:
-            problems.append(status)
-        dmesg = self.vm.dmesg()
-        try:
-            with open(os.path.join(self.vm.workdir, 'dmesg.txt'), 'w') as f:
-                f.write(dmesg)
-        except OSError:
-            pass
-        self.vm.stop()
-        status = self.vm.qemu_status()
-        if status and 'signal' in status and status not in problems:
-            problems.append(status)
-        splats = lablib.find_splats(dmesg + '\n' + self.vm.serial_text())
-        if splats:
-            problems.append('kernel log splat(s):\n' + '\n'.join(sorted(set(splats))[:20]))
+        problems = self.vm.finish(os.path.join(self.vm.workdir, 'dmesg.txt'))
         self.ok(not problems, 'clean kernel log, QEMU alive', '\n'.join(problems))
-        for f in self.vm.backing_files():
-            try:
-                os.unlink(f)
-            except OSError:
-                pass
         print('1..%d' % self.n, flush=True)
         sys.exit(1 if self.failed else 0)
 
