@@ -23,6 +23,9 @@ setup:
 # Module build, static checks and host unit tests live in mk/module.mk.
 include mk/module.mk
 
+# DKMS install path (make dkms-install / dkms-remove) lives in mk/dkms.mk.
+include mk/dkms.mk
+
 # Throwaway test module for the runner's self-test (selftests/lab/).
 lab-modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab modules
