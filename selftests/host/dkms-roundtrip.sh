@@ -16,7 +16,8 @@
 # SKIP, exit 4) with the reason when one is missing, and when cxl-dcd is
 # already installed in any form (it would be disturbed). Modules are signed
 # with a throwaway key in a temporary directory, not DKMS's /var/lib/dkms
-# key. Takes 1-3 minutes (two depmod runs and a module build).
+# key. About a minute of CPU (a module build, two depmod runs): minutes of
+# wall time on a loaded machine.
 #
 # Usage: selftests/host/dkms-roundtrip.sh [KVER]
 
