@@ -101,12 +101,22 @@ run()
 	return $rc
 }
 
+# The helper as DKMS runs it, on a machine without linux-source-X.Y: dpkg
+# does not know the package and its tarball is absent.
 check_missing_source_error()
 {
-	local err
+	local err bin=$TMP/no-source-bin
 
-	err=$(KSRC_TARBALL="$TMP/absent.tar.xz" "$ROOT/scripts/dkms-helper" build \
-		"$K" "$MODDIR/build" 2>&1 >/dev/null) && return 1
+	mkdir -p "$bin"
+	cat >"$bin/dpkg-query" <<-EOF
+	#!/bin/sh
+	for a; do case "\$a" in linux-source-*) exit 1 ;; esac; done
+	exec /usr/bin/dpkg-query "\$@"
+	EOF
+	chmod +x "$bin/dpkg-query"
+	err=$(PATH="$bin:$PATH" KSRC_TARBALL="$TMP/absent.tar.xz" \
+		"$ROOT/scripts/dkms-helper" build "$K" "$MODDIR/build" 2>&1 >/dev/null) &&
+		return 1
 	ktap_print_msg "$err"
 	grep -q "package linux-source-$MAJMIN, which is not installed" <<<"$err" &&
 		grep -q "apt-get install linux-source-$MAJMIN" <<<"$err"
