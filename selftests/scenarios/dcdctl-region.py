@@ -86,6 +86,11 @@ with Scenario('dcd1') as s:
          'data written through %s and %s is in the backing file at their DPAs' % (dA, dB), out)
     rc, out = s.guest_rc('/tmp/dax-rw r /dev/%s %d %d 0xc1' % (dA, 64 * MiB, BLK), timeout=300)
     s.ok(rc == 0, 'and reads back through %s' % dA, out)
+    with open(bf, 'r+b') as f:      # the other way: host file -> guest
+        f.seek(128 * MiB + 4 * MiB)
+        f.write(bytes([0xc3]) * BLK)
+    rc, out = s.guest_rc('/tmp/dax-rw r /dev/%s %d %d 0xc3' % (dB, 4 * MiB, BLK), timeout=300)
+    s.ok(rc == 0, 'a pattern written into the backing file reads back through %s' % dB, out)
 
     # ---- release of an online extent
     base = memtotal(s)

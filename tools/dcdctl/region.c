@@ -403,6 +403,7 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 	};
 	struct plan pl = { 0 };
 	struct json_object *o;
+	char sz[64];
 	int c, rc, own, human = 0, has_size = 0;
 
 	optind = 0;
@@ -461,7 +462,7 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	fprintf(stderr, "%s: created over %s (%s)\n", pl.region, pl.memdev,
-		dcd_size_str(pl.size, (char[64]){ 0 }, 64));
+		dcd_size_str(pl.size, sz, sizeof(sz)));
 out:
 	if (own)
 		dcd_ctx_free(ctx);

@@ -118,6 +118,20 @@ int main(void)
 	ok(strstr(err, "region1: created over mem0") && one_line(), "one line on stderr: %s", err);
 
 	build();
+	rc = dcdctl("create-region -m mem0 -s 256M -u");
+	j = json_tokener_parse(out);
+	bad[0] = '\0';
+	if (j)
+		rn_check_obj(&t, j, 1, bad, sizeof(bad));
+	ok(rc == 0 && j && !bad[0] &&
+	   !strcmp(json_object_get_string(json_object_object_get(j, "size")),
+		   "256.00 MiB (268.44 MB)") &&
+	   !strcmp(json_object_get_string(json_object_object_get(j, "resource")),
+		   "0x1010000000"), "-s 256M -u: human size, hex resource, documented types%s",
+	   bad);
+	json_object_put(j);
+
+	build();
 	rc = dcdctl("create-region -m 0 -s 512M -d decoder0.0");
 	ok(rc == DCD_EXIT_FAIL && one_line() && strstr(err, "only 256.00 MiB") &&
 	   !strcmp(rn_file(ROOTD "create_ram_region"), "region1\n"),
