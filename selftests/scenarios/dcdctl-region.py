@@ -135,6 +135,27 @@ with Scenario('dcd1') as s:
     rc, out = s.guest_rc('dcdctl destroy-region %s' % R2, timeout=120)
     s.ok(rc == 0, 'and it is destroyed again (no memory online: no --force needed)', out)
 
+    # ---- release of an orphan: its region destroyed while cxl_dcd was unloaded
+    rc, out = s.guest_rc('dcdctl create-region -m %s -s 256M 2>/dev/null' % m, timeout=120)
+    R3 = json.loads(out).get('region') if rc == 0 else None
+    s.add([(0, 128 * MiB)])
+    s.wait_for(lambda: 0 in ext_dax(s), timeout=60)
+    rc, out = s.guest_rc('rmmod cxl_dcd && cxl disable-region %s && cxl destroy-region %s'
+                         % (R3, R3), timeout=120)
+    s.load()
+    orph = s.wait_for(lambda: s.orphans(m), timeout=30)
+    s.ok(R3 and rc == 0 and orph == [(0, 128 * MiB)],
+         '%s destroyed with cxl_dcd unloaded: the extent is an orphan' % R3, '%s\n%s' % (out, orph))
+    lst = json.loads(s.guest('dcdctl list -s orphan'))
+    o = lst[0]['dc_regions'][0]['extents'][0] if lst else {}
+    s.ok(o.get('state') == 'orphan' and o.get('dpa') == 0 and 'extent' not in o,
+         'dcdctl list -s orphan shows it', lst)
+    rc, out = s.guest_rc('dcdctl release --orphan %s:0' % m, timeout=90)
+    gone = s.wait_for(lambda: s.device_extents(m) == [], timeout=30)
+    s.ok(rc == 0 and '%s:0x0: released' % m in out and gone and s.orphans(m) == [],
+         'dcdctl release --orphan %s:0: released, gone on the device' % m,
+         '%d %s %s' % (rc, out, s.device_extents(m)))
+
     # ---- error cases
     rc, out = s.guest_rc('dcdctl destroy-region region9')
     s.ok(rc == 5 and out.strip() == 'region9: no such region', 'destroy-region region9: exit 5',
