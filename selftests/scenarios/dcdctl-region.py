@@ -8,8 +8,10 @@ gives an extent with a DAX device, data written through it lands in the
 backing file); `release` of an online extent offlines it and gives it back
 (gone on the device and the host, MemTotal back); `destroy-region` is
 refused while DC memory is online and `--force` offlines and destroys;
-error cases print one line and their exit code (not found, busy, usage,
-no DC device after cxl_pci unbinds, no module after rmmod)."""
+`release --orphan` gives back an extent whose region went away while
+cxl_dcd was unloaded; error cases print one line and their exit code (not
+found, busy, usage, permission denied as nobody, no DC device after cxl_pci
+unbinds, no module after rmmod)."""
 import base64
 import json
 import os
@@ -57,7 +59,8 @@ with Scenario('dcd1') as s:
     R = reg.get('region', '')
     s.ok(rc == 0 and R.startswith('region') and reg.get('size') == 512 * MiB and
          reg.get('type') == 'ram' and reg.get('mappings', [{}])[0].get('memdev') == m,
-         'dcdctl create-region -m %s: %s, 512 MiB ram, JSON' % (m, R), '%d\n%s\n%s' % (rc, out, err))
+         'dcdctl create-region -m %s: %s, 512 MiB ram, JSON' % (m, R),
+         '%d\n%s\n%s' % (rc, out, err))
     st = s.guest('cat %s/%s/commit; readlink %s/%s/driver; ls -d %s/dax_region* 2>&1; true'
                  % (CXL, R, CXL, R, CXL))
     s.ok(st.split()[0] == '1' and 'cxl_region' in st and 'dax_region' + R[6:] in st,
@@ -108,6 +111,13 @@ with Scenario('dcd1') as s:
     s.ok(rc == 5 and one_line(out) and 'no such extent' in out,
          'release of the released extent: not found, exit 5', '%d %s' % (rc, out))
     s.ok(blocks_with(bf, 0xc2) == [128 * MiB], 'the other extent\'s data is intact')
+    s.guest("grep -q ^nobody: /etc/passwd || echo 'nobody:x:65534:65534::/:/bin/sh' >> /etc/passwd;"
+            "grep -q ^nogroup: /etc/group || echo 'nogroup:x:65534:' >> /etc/group")
+    rc, out = s.guest_rc("su -s /bin/sh nobody -c 'dcdctl release %s'" % B)
+    s.ok(rc == 7 and one_line(out) and 'permission denied' in out.lower() and
+         128 * MiB in ext_dax(s),
+         'release %s as nobody: permission denied (daxN.0/resource is root-only), exit 7, '
+         'extent kept' % B, '%d %s' % (rc, out))
 
     # ---- destroy-region: refused while online, --force works
     rc, out = s.guest_rc('dcdctl online %s' % B, timeout=180)
@@ -128,6 +138,9 @@ with Scenario('dcd1') as s:
     dec = s.guest('for d in %s/decoder*; do [ -e $d/dpa_size ] && cat $d/dpa_size; done; true'
                   % CXL)
     s.ok(all(int(x, 0) == 0 for x in dec.split()), 'endpoint decoders hold no DPA', dec)
+    rc, out = s.guest_rc("su -s /bin/sh nobody -c 'dcdctl create-region -m %s'" % m)
+    s.ok(rc == 7 and one_line(out) and 'create_ram_region: write: permission denied' in out,
+         'create-region as nobody: the sysfs write fails, exit 7, one line', '%d %s' % (rc, out))
     rc, out = s.guest_rc('dcdctl create-region -m %s -s 256M 2>/dev/null' % m, timeout=120)
     R2 = json.loads(out).get('region') if rc == 0 else None
     s.ok(R2 and json.loads(out).get('size') == 256 * MiB,

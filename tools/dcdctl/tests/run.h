@@ -168,8 +168,8 @@ static __attribute__((unused)) int rn_doc_table(const char *name, struct rn_tabl
  * matching type (human: addr/size are strings). Marks seen keys. Appends
  * problems to bad.
  */
-static __attribute__((unused)) void rn_check_obj(struct rn_table *t, struct json_object *o, int human, char *bad,
-			 size_t len)
+static __attribute__((unused)) void rn_check_obj(struct rn_table *t, struct json_object *o,
+						 int human, char *bad, size_t len)
 {
 	json_object_object_foreach(o, key, val) {
 		struct rn_field *fd = NULL;
