@@ -19,6 +19,7 @@ static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "DC memdevs, DC regions, extents and their memory (JSON)" },
 	{ "online", cmd_online, "make extents system RAM (movable zone by default)" },
 	{ "offline", cmd_offline, "give extents' memory back to devdax" },
+	{ "monitor", cmd_monitor, "daemon: online new capacity by policy, offline for releases" },
 };
 
 static void usage(FILE *f)
