@@ -41,13 +41,17 @@ MONITOR = ('dcdctl monitor --json --policy /tmp/policy.conf --offline-timeout 10
 
 
 def push(s, path, dst):
+    """Copy an executable into the guest, in pieces the agent takes in one line."""
     data = base64.b64encode(open(path, 'rb').read()).decode()
-    s.guest("echo '%s' | base64 -d > %s && chmod +x %s" % (data, dst, dst))
+    s.guest('rm -f %s.b64' % dst)
+    for i in range(0, len(data), 96 * 1024):
+        s.guest("echo '%s' >> %s.b64" % (data[i:i + 96 * 1024], dst))
+    s.guest('base64 -d %s.b64 > %s && rm %s.b64 && chmod +x %s' % (dst, dst, dst, dst))
 
 
 def build_pin():
     out = os.path.join(tempfile.mkdtemp(prefix='dcd-pin-'), 'dcd-pin')
-    subprocess.check_call(['gcc', '-O1', '-Wall', '-Wextra', '-Werror', '-static',
+    subprocess.check_call(['gcc', '-O1', '-Wall', '-Wextra', '-Werror', '-static', '-s',
                            '-mgeneral-regs-only', '-o', out, os.path.join(HERE, 'dcd-pin.c')])
     return out
 

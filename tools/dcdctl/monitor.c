@@ -789,7 +789,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 			       .now = mono_ms };
 	const char *policy = NULL;
 	char err[600];
-	int c, rc, nlfd = -1, own = 0, stop = 0, exit_rc = DCD_EXIT_OK;
+	int c, rc, nlfd = -1, own = 0, stop = 0, exit_rc = DCD_EXIT_OK, last_rc = 0;
 	int64_t next_retry, next_reconcile;
 	sigset_t mask, old;
 	uint64_t v;
@@ -913,16 +913,21 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 
 		if (now >= next_reconcile || now >= next_retry) {
 			rc = dcd_mon_reconcile(&mon, &next_retry);
-			if (rc) {
+			if (rc && rc != last_rc)
 				dcd_mon_emit(&mon, EV(.event = "error", .action = "reconcile",
 						      .result = "failed"),
 					     "%s", dcd_strerror(ctx));
-				if (mon.conf.once) {
-					exit_rc = dcd_exit_code(rc);
-					break;
-				}
-				next_retry = now + 1000;	/* sysfs in flux: look again soon */
+			if (rc && mon.conf.once) {
+				exit_rc = dcd_exit_code(rc);
+				break;
 			}
+			/*
+			 * Module or DC memdev gone: their uevents bring us back.
+			 * Anything else is sysfs in flux: look again soon.
+			 */
+			if (rc && rc != -DCD_ENOMODULE && rc != -DCD_ENODCD)
+				next_retry = now + 1000;
+			last_rc = rc;
 			next_reconcile = mon.now() + mon.conf.reconcile_ms;
 			if (mon.conf.once && next_retry == INT64_MAX)
 				break;
