@@ -11,7 +11,8 @@ alone. A QMP release of the online extent: the monitor offlines it, the
 release completes, MemTotal is back and the other extents' data is intact
 (host backing file). Pages pinned by a test program (vmsplice): the monitor
 retries with backoff and reports each retry, the release stays pending and
-nothing is lost; dropping the pin completes it. kill -9 of the monitor before
+nothing is lost; dropping the pin completes it. An extent the admin offlines
+is not onlined again. kill -9 of the monitor before
 a release, restart: it reconciles and finishes the cycle. SIGTERM stops it
 with exit 0; a bad policy line and a competing udev rule with --strict fail
 with their exit codes.
@@ -153,13 +154,19 @@ with Scenario('dcd1') as s:
          'data of the other online extent %s intact (backing file)' % C)
     s.ok(blocks_with(bf, 0xb2) == [R1 + 128 * MiB], 'data of devdax %s intact' % B.get('dax'))
 
-    # 3. busy memory: pages pinned, the monitor retries; unpinned, the release completes
+    # 3. busy memory: pages pinned, the monitor retries; unpinned, the release completes.
+    # C is offlined by hand first, so that A2 is the only memory of its node: the
+    # monitor leaves an extent it handled alone.
+    rc, out = s.guest_rc('dcdctl offline %s' % C, timeout=180)
+    time.sleep(3)
+    s.ok(rc == 0 and memtotal(s) == base and extents(s).get(R1, {}).get('mode') == 'devdax',
+         'admin offlines %s: the monitor does not online it again' % C, out)
     s.add([(0, 256 * MiB)])
-    on = s.wait_for(lambda: memtotal(s) == base + 384 * MiB, timeout=180)
+    on = s.wait_for(lambda: memtotal(s) == base + 256 * MiB, timeout=180)
     e = extents(s).get(0, {})
     A2, node = e.get('extent'), e.get('memory', {}).get('node', e.get('target_node'))
     s.ok(on and e.get('mode') == 'system-ram', 're-added %s onlined' % A2, e)
-    s.guest("setsid sh -c '/tmp/dcd-pin %s 192 %d %d >/tmp/pin.out 2>&1 & echo $! >/tmp/pin.pid' "
+    s.guest("setsid sh -c '/tmp/dcd-pin %s 16 %d %d >/tmp/pin.out 2>&1 & echo $! >/tmp/pin.pid' "
             "</dev/null >/dev/null 2>&1" % (node, e.get('hpa', 0), 256 * MiB))
     pin = s.wait_for(lambda: 'pinned' in s.guest('cat /tmp/pin.out; true'), timeout=120)
     s.ok(pin, 'dcd-pin holds page references in %s (node %s)' % (A2, node),
@@ -185,10 +192,13 @@ with Scenario('dcd1') as s:
          'nothing lost: the pinned process reads back all its pages', out)
     gone = s.wait_for(lambda: (0, 256 * MiB) not in s.device_extents(m), timeout=180)
     evs = events(s, '/tmp/mon.log')
-    s.ok(gone and find(evs, event='offline', extent=A2, result='ok') and
-         memtotal(s) == base + 128 * MiB,
+    s.ok(gone and find(evs, event='offline', extent=A2, result='ok') and memtotal(s) == base,
          'pin dropped: the next attempt offlines %s and the release completes' % A2,
          '\n'.join(json.dumps(v) for v in evs[-6:]))
+    s.ok(len(find(evs, event='online', extent=C, result='ok')) == 1,
+         'meanwhile the monitor never onlined %s again' % C)
+    rc, out = s.guest_rc('dcdctl online %s' % C, timeout=180)
+    s.ok(rc == 0 and memtotal(s) == base + 128 * MiB, 'admin onlines %s again' % C, out)
 
     # 4. kill -9 mid-cycle, restart: reconcile finishes the cycle
     s.add([(0, 256 * MiB)])
