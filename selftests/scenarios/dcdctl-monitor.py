@@ -147,6 +147,9 @@ with Scenario('dcd1') as s:
          find(evs, event='removed', extent=A, result='released'),
          'QMP release of online %s: the monitor offlines it, the release completes' % A,
          '\n'.join(json.dumps(v) for v in evs[-8:]))
+    s.ok(find(evs, event='uevent', uevent='change', dcd_state='release-pending') and
+         find(evs, event='state', extent=A, state='release-pending'),
+         'the release reached the monitor as a change uevent (DCD_STATE=release-pending)')
     s.ok(s.wait_for(lambda: 0 not in extents(s)) is not None and memtotal(s) == base + 128 * MiB,
          'extent object gone, MemTotal back to base + %s' % C)
     bf = s.vm.backing_file('cxl-dcd0')
@@ -180,7 +183,8 @@ with Scenario('dcd1') as s:
                                    for r in retries),
          'pinned pages: the monitor retries the offline with backoff and reports each retry',
          '\n'.join(json.dumps(v) for v in retries[:4]))
-    s.diag('retry delays: %s' % [r.get('retry_in_ms') for r in retries])
+    s.diag('retry delays: %s; first: %s' % ([r.get('retry_in_ms') for r in retries],
+                                            retries[0].get('message') if retries else None))
     e = extents(s).get(0, {})
     s.ok(e.get('state') == 'release-pending' and (0, 256 * MiB) in s.device_extents(m),
          'meanwhile the release stays pending (device still lists the extent)', e)
@@ -254,3 +258,7 @@ with Scenario('dcd1') as s:
          x.get(R1 + 128 * MiB, {}).get('mode') == 'devdax' and
          x.get(R1 + 192 * MiB, {}).get('mode') == 'devdax',
          'end state: %s online, B and I devdax' % C, x)
+    # keep the monitor's logs with the run's results
+    for log in ('mon.log', 'mon2.log'):
+        with open(os.path.join(s.vm.workdir, log), 'w') as f:
+            f.write(s.guest('cat /tmp/%s 2>/dev/null; true' % log))

@@ -12,6 +12,7 @@
 #include "monitor.h"
 
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <sys/wait.h>
 
@@ -57,9 +58,11 @@ static int hang;
 
 static int hang_offline(struct dcd_ctx *ctx, const char *dax)
 {
-	if (hang)
+	if (hang) {
+		fk_w("hung", "1\n");	/* the attempt started */
 		for (;;)
 			pause();
+	}
 	return fk_ops.offline(ctx, dax);
 }
 
@@ -405,8 +408,42 @@ int main(void)
 	   "hanging offline: child killed after 300 ms, retry reported: \"%s\"",
 	   o ? str(o, "message") : "");
 	json_object_put(a);
-	hang = 0;
 	ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "no child left behind");
+	/* a signal for the monitor (SIGTERM) interrupts the attempt at once */
+	{
+		sigset_t ss;
+		int64_t t0;
+		pid_t helper;
+
+		sigemptyset(&ss);
+		sigaddset(&ss, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &ss, NULL);
+		mon.sigfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+		mon.conf.offline_timeout_ms = 60000;
+		for (int i = 0; i < mon.nr_ext; i++)
+			mon.ext[i].next_ms = 0;
+		unlink(fk_p("hung"));
+		/* a helper signals us once the attempt hangs */
+		helper = fork();
+		if (!helper) {
+			for (int i = 0; i < 3000 && access(fk_p("hung"), F_OK); i++)
+				usleep(10000);
+			kill(getppid(), SIGUSR1);
+			_exit(0);
+		}
+		t0 = real_now();
+		rc = dcd_mon_reconcile(&mon, &next);
+		waitpid(helper, NULL, 0);
+		a = lines();
+		ok(rc == 0 && real_now() - t0 < 30000 && !count(a, "offline", NULL, NULL, NULL) &&
+		   !access(fk_p("hung"), F_OK) &&
+		   waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD,
+		   "signal during a hanging attempt: child killed, attempt not counted, no event");
+		json_object_put(a);
+		close(mon.sigfd);
+		mon.sigfd = -1;
+	}
+	hang = 0;
 	mon_fini();
 
 	/* ---- competing auto-online policies ---- */
