@@ -500,10 +500,12 @@ static void act_offline(struct dcd_mon *mon, struct dcd_extent *e, struct dcd_mo
 	if (rc == -EINTR)
 		return;		/* the main loop handles the signal; state unchanged */
 	if (rc >= 0) {
+		int attempt = m->attempts + 1;
+
 		m->attempts = 0;
 		m->offlined = 1;
 		dcd_mon_emit(mon, EV(.event = "offline", .e = e, .action = "offline",
-				     .result = rc ? "already" : "ok", .attempt = m->attempts + 1),
+				     .result = rc ? "already" : "ok", .attempt = attempt),
 			     "%s", rc ? "memory already offline, devdax" :
 			     "memory offline, DAX device back to devdax: release can complete");
 		return;

@@ -389,8 +389,10 @@ int main(void)
 	clock_ms = next;
 	dcd_mon_reconcile(&mon, &next);
 	a = lines();
-	ok(count(a, "offline", "extent0.3", "ok", NULL) == 1 &&
-	   fresh("extent0.3")->mem.mode == DCD_MODE_DEVDAX, "busy, then free: the retry offlines it");
+	ok(count(a, "offline", "extent0.3", "ok", &o) == 1 &&
+	   json_object_get_int(json_object_object_get(o, "attempt")) == 2 &&
+	   fresh("extent0.3")->mem.mode == DCD_MODE_DEVDAX,
+	   "busy, then free: attempt 2 offlines it");
 	json_object_put(a);
 	mon_fini();
 
