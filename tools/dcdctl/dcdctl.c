@@ -22,6 +22,7 @@ static const struct cmd_struct commands[] = {
 	{ "create-region", cmd_create_region, "a DC region over a memdev's DC capacity (JSON)" },
 	{ "destroy-region", cmd_destroy_region, "decommit and delete a DC region" },
 	{ "release", cmd_release, "give extents or orphans back to the device" },
+	{ "monitor", cmd_monitor, "daemon: online new capacity by policy, offline for releases" },
 };
 
 static void usage(FILE *f)

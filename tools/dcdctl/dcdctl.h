@@ -29,6 +29,7 @@ int dcd_exit_code(int err);	/* -errno -> exit code */
 int cmd_list(int argc, char **argv, struct dcd_ctx *ctx);
 int cmd_online(int argc, char **argv, struct dcd_ctx *ctx);
 int cmd_offline(int argc, char **argv, struct dcd_ctx *ctx);
+int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx);
 
 struct dcd_filter {
 	const char *memdev;	/* "mem0" */
