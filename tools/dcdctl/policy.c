@@ -18,35 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dcdctl.h"
 #include "policy.h"
-
-int dcd_parse_size(const char *s, uint64_t *out)
-{
-	uint64_t v, mul = 1;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	if (*end) {
-		switch (toupper((unsigned char)*end)) {
-		case 'K': mul = 1ULL << 10; break;
-		case 'M': mul = 1ULL << 20; break;
-		case 'G': mul = 1ULL << 30; break;
-		case 'T': mul = 1ULL << 40; break;
-		default: return -EINVAL;
-		}
-		if (end[1])
-			return -EINVAL;
-	}
-	if (v > UINT64_MAX / mul)
-		return -ERANGE;
-	*out = v * mul;
-	return 0;
-}
 
 static int is_uuid(const char *s)
 {

@@ -56,7 +56,6 @@ const struct dcd_pol_rule *dcd_policy_match(const struct dcd_policy *p,
 /* "system-ram (movable)", "devdax", "ignore" */
 const char *dcd_pol_action_name(const struct dcd_pol_rule *r);
 
-/* "256M", "1G", "0x1000", "4096" (K, M, G, T are powers of 1024) */
-int dcd_parse_size(const char *s, uint64_t *out);
+/* dcd_parse_size() (sysw.c, declared in dcdctl.h) parses policy sizes too */
 
 #endif

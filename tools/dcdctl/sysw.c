@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -107,29 +108,32 @@ int dcd_exists(const char *path)
 	return !stat(path, &st);
 }
 
-/* "256M", "1G", "0x10000000", "268435456" */
+/* "256M", "1g", "0x10000000", "268435456": decimal or 0x hex, K/M/G/T suffix */
 int dcd_parse_size(const char *s, uint64_t *out)
 {
-	static const char units[] = "KMGT";
-	char num[64];
-	const char *u;
-	size_t n = strlen(s);
-	uint64_t v;
-	int shift = 0;
+	uint64_t v, mul = 1;
+	char *end;
 
-	if (!n || n >= sizeof(num))
+	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return -EINVAL;
-	memcpy(num, s, n + 1);
-	u = strchr(units, toupper((unsigned char)num[n - 1]));
-	if (num[n - 1] && u && !(n > 2 && !strncmp(num, "0x", 2))) {
-		shift = 10 * (int)(u - units + 1);
-		num[--n] = '\0';
+	errno = 0;
+	v = strtoull(s, &end, strncmp(s, "0x", 2) ? 10 : 16);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end) {
+		switch (toupper((unsigned char)*end)) {
+		case 'K': mul = 1ULL << 10; break;
+		case 'M': mul = 1ULL << 20; break;
+		case 'G': mul = 1ULL << 30; break;
+		case 'T': mul = 1ULL << 40; break;
+		default: return -EINVAL;
+		}
+		if (end[1])
+			return -EINVAL;
 	}
-	if (!strncmp(num, "0x", 2) ? dcd_parse_u64(num, 16, &v) : dcd_parse_u64(num, 10, &v))
-		return -EINVAL;
-	if (shift && v > (UINT64_MAX >> shift))
+	if (v > UINT64_MAX / mul)
 		return -ERANGE;
-	*out = v << shift;
+	*out = v * mul;
 	return 0;
 }
 

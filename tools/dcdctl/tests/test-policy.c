@@ -6,6 +6,7 @@
  */
 #include "tap.h"
 #include "fake.h"
+#include "dcdctl.h"
 #include "policy.h"
 
 static char err[600];
