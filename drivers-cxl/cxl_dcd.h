@@ -149,7 +149,11 @@ struct dcd_region_ctx {
  * @id: Y of extentX.Y
  * @state: enum dcd_ext_state, read locklessly by show()
  * @node: entry on &dcd_dev.dead while waiting to be unregistered
- * @dax: its DAX device (dax.c), or NULL
+ * @dax: its DAX device (dax.c), or NULL; the members of a merged tag group
+ *	share one
+ * @group: enum dcd_grp: how its tag group maps to DAX devices, read
+ *	locklessly by show()
+ * @dax_done: its DAX device was created, or attempted (under dcd->lock)
  */
 struct dcd_extent_dev {
 	struct device dev;
@@ -161,6 +165,8 @@ struct dcd_extent_dev {
 	int state;
 	struct list_head node;
 	struct dcd_dax *dax;
+	int group;
+	bool dax_done;
 };
 
 /**
@@ -315,7 +321,8 @@ void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
 extern bool dcd_kmem;
 int dcd_dax_init(void);
 void dcd_dax_exit(void);
-void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
+void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
+		   u32 nr);
 void dcd_dax_remove(struct dcd_extent_dev *edev);
 bool dcd_dax_in_use(struct dcd_extent_dev *edev);
 bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len);
