@@ -94,6 +94,9 @@ MODULE_PARM_DESC(kmem, "Bind new DC DAX devices to kmem at once (default N: devd
  * @nid: target node
  * @kmem: created with IORESOURCE_DAX_KMEM
  * @dev_dax: daxN.0, set by probe; valid while @adev is bound
+ * @pin: daxN.0 again, with a reference held until @adev is released, so
+ *	an in-use check through a member racing the device's deletion reads
+ *	valid memory
  * @nr_ext: number of extents it spans (members of a merged tag group)
  * @flags: DCD_DAX_RETIRED once deleted or made a zombie (atomic bitops)
  * @hnode: entry in dcd_hpa_list (dcd_hpa_lock)
@@ -114,6 +117,7 @@ struct dcd_dax {
 	int nid;
 	bool kmem;
 	struct dev_dax *dev_dax;
+	struct dev_dax *pin;
 	u32 nr_ext;
 	unsigned long flags;
 	struct list_head hnode;
@@ -149,6 +153,8 @@ static void dcd_dax_release(struct device *dev)
 {
 	struct dcd_dax *dd = to_dcd_dax(to_auxiliary_dev(dev));
 
+	if (dd->pin)
+		put_device(&dd->pin->dev);
 	memregion_free(dd->adev.id);
 	kfree(dd);
 }
@@ -187,6 +193,8 @@ static int dcd_dax_probe(struct auxiliary_device *adev,
 	if (IS_ERR(dev_dax))
 		return PTR_ERR(dev_dax);
 	dcd_bus_watch(dev_dax->dev.bus);
+	dd->pin = dev_dax;
+	get_device(&dev_dax->dev);
 	WRITE_ONCE(dd->dev_dax, dev_dax);
 	return 0;
 }
