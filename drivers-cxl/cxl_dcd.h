@@ -217,6 +217,8 @@ struct dcd_extent_dev {
  * @work: the event work (on dcd_wq, ordered)
  * @poll: periodic poll of the Event Status register
  * @dbg: debugfs directory
+ * @inject_armed: test hook: tag the next Add chain with @inject_tag
+ * @inject_tag: the tag (debugfs inject_tag; under @lock)
  */
 struct dcd_dev {
 	struct list_head node;
@@ -267,6 +269,8 @@ struct dcd_dev {
 	struct work_struct work;
 	struct delayed_work poll;
 	struct dentry *dbg;
+	bool inject_armed;
+	u8 inject_tag[DCD_TAG_SIZE];
 };
 
 /* main.c */
@@ -309,6 +313,7 @@ int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
 u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
 struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
 const char *dcd_state_name(int state);
+void dcd_extents_debugfs(struct dcd_dev *dcd, struct dentry *dir);
 
 /* extdev.c */
 struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,

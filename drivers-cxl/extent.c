@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uuid.h>
 #include "cxl_dcd.h"
 #include "trace.h"
 
@@ -897,6 +901,7 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 	}
 	if (!c->closed)
 		dcd_chain_close(c);
+	dcd->inject_armed = false;
 	ctx.nr_committed = __dcd_committed(dcd, committed,
 					   ARRAY_SIZE(committed));
 	/* host-wide tags: validate and reserve the accepted ones atomically */
@@ -958,7 +963,19 @@ void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev)
 
 	switch (ev->type) {
 	case DCD_EV_ADD:
-		rc = dcd_chain_stage(dcd->chain, ev, get_jiffies_64());
+		if (dcd->inject_armed && dcd_tag_is_null(ev->ext.tag)) {
+			struct dcd_event tagged = *ev;
+
+			if (!dcd->chain->nr_records || dcd->chain->closed)
+				dev_info(&dcd->cxlmd->dev,
+					 "test: add chain tagged %pUb (inject_tag)\n",
+					 dcd->inject_tag);
+			memcpy(tagged.ext.tag, dcd->inject_tag, DCD_TAG_SIZE);
+			rc = dcd_chain_stage(dcd->chain, &tagged,
+					     get_jiffies_64());
+		} else {
+			rc = dcd_chain_stage(dcd->chain, ev, get_jiffies_64());
+		}
 		dcd->chain_seen = true;
 		if (rc == DCD_CHAIN_CLOSED)
 			__dcd_chain_finish(dcd, false);
@@ -1262,4 +1279,82 @@ void __dcd_extents_orphan_all(struct dcd_dev *dcd)
 		__dcd_region_detach(dcd, rgn, false);
 		rgn->dcd = NULL;
 	}
+}
+
+/*
+ * Test hook, debugfs memX/inject_tag (root only). QEMU 10.0 sends null tags
+ * only; a UUID written here is stamped on every null-tagged record of the
+ * next Add chain, as if the device had sent it (sequence numbers stay 0, a
+ * non-sharable group), so guest tests can exercise tag groups. The chain's
+ * answer disarms it; writing 0 disarms it too. Reads the armed tag or 0.
+ * The device itself keeps the extents untagged: a re-read of its extent
+ * list (reload, reboot) adopts them as untagged extents.
+ */
+static ssize_t dcd_inject_tag_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	int n, rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	if (dcd->inject_armed)
+		n = scnprintf(buf, sizeof(buf), "%pUb\n", dcd->inject_tag);
+	else
+		n = scnprintf(buf, sizeof(buf), "0\n");
+	mutex_unlock(&dcd->lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static ssize_t dcd_inject_tag_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	uuid_t tag;
+	bool arm;
+	int rc;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	arm = buf[0] && strcmp(buf, "0");
+	if (arm && uuid_parse(buf, &tag))
+		return -EINVAL;
+	if (arm && uuid_is_null(&tag))
+		arm = false;
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	if (arm)
+		memcpy(dcd->inject_tag, &tag, DCD_TAG_SIZE);
+	dcd->inject_armed = arm;
+	mutex_unlock(&dcd->lock);
+	return len;
+}
+
+static const struct file_operations dcd_inject_tag_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dcd_inject_tag_read,
+	.write = dcd_inject_tag_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * dcd_extents_debugfs() - the extent test hooks in a memdev's debugfs dir
+ * @dcd: memdev state
+ * @dir: its debugfs directory
+ *
+ * Context: process context.
+ */
+void dcd_extents_debugfs(struct dcd_dev *dcd, struct dentry *dir)
+{
+	debugfs_create_file("inject_tag", 0600, dir, dcd,
+			    &dcd_inject_tag_fops);
 }
