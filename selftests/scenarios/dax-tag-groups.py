@@ -13,10 +13,11 @@ a pattern written through it lands at the right DPA of each member; it
 onlines as one 128 MiB memory block, which neither extent holds alone. A
 device release of one member while it is online makes the whole group
 release-pending and re-onlining is refused; once offline both members are
-released together and the device goes. A group with a hole keeps one device
-per extent ("not-contiguous"); a release of one of its members, or a user
-release of one member of a merged group, releases the whole group. An
-untagged extent beside them keeps its own device and its data throughout.
+released together and the device goes. A later offer reusing a live tag is
+rejected. A group with a hole keeps one device per extent
+("not-contiguous"); a release of one of its members, or a user release of
+one member of a merged group, releases the whole group. An untagged extent
+beside them keeps its own device and its data throughout.
 """
 import os
 import sys
@@ -109,6 +110,15 @@ with Scenario('dcd1') as s:
          'backing file: device offsets map to the members\' DPAs in order',
          [hex(b) for b in blocks_with(bf, 0xc1) + blocks_with(bf, 0xc2)])
 
+    # a later offer cannot grow the group: its tag is taken (corner case 28)
+    reused = s.counters(m).get('rejected_tag_reused', 0)
+    s.ok(arm(s, m, TAG1) == TAG1, 'inject_tag armed with %s again' % TAG1)
+    s.add([(208 * MiB, 16 * MiB)])
+    grew = s.wait_for(lambda: s.counters(m).get('rejected_tag_reused', 0) > reused)
+    s.ok(grew and (208 * MiB, 16 * MiB) not in s.device_extents(m) and len(ext_dax(s)) == 3,
+         'a later offer with the same tag is rejected; the group keeps its device',
+         s.counters(m))
+
     # a group with a hole: one device per extent
     s.ok(arm(s, m, TAG2) == TAG2, 'inject_tag armed with %s' % TAG2)
     s.guest('dmesg -c > /dev/null')
@@ -143,9 +153,13 @@ with Scenario('dcd1') as s:
     dl = s.device_extents(m)
     s.ok((0, 64 * MiB) in dl and (64 * MiB, 64 * MiB) in dl,
          'the device still lists both members', dl)
-    rc, out = s.guest_rc('echo 1 > %s/dax_region*/%s/release 2>&1'
+    rc, out = s.guest_rc('(echo 1 > %s/%s/release) 2>&1'
                          % (CXL, attrs(s).get(0, {}).get('name', 'none')))
-    s.ok(rc != 0 and 'busy' in out.lower(), 'user release of the other member: EBUSY', out)
+    st = [a['state'] for d, a in sorted(attrs(s).items()) if d < 128 * MiB]
+    dl = s.device_extents(m)
+    s.ok(rc != 0 and st == ['release-pending'] * 2 and (0, 64 * MiB) in dl,
+         'user release of the other member fails (EBUSY), nothing changes',
+         '%s\n%s\n%s' % (out, st, dl))
     rc, out = s.guest_rc('daxctl offline-memory %s 2>&1' % G, timeout=300)
     rc2, out2 = s.guest_rc('daxctl online-memory %s 2>&1' % G, timeout=300)
     s.ok(rc == 0 and rc2 != 0, 'offlined; re-onlining the pending group is refused',
@@ -172,7 +186,7 @@ with Scenario('dcd1') as s:
     ed = s.wait_for(lambda: len(ext_dax(s)) == 3 and ext_dax(s))
     s.ok(ed and ed.get(240 * MiB, (0, 'a'))[1] == ed.get(248 * MiB, (0, 'b'))[1],
          'third group: one 16 MiB device', ed)
-    rc, out = s.guest_rc('echo 1 > %s/dax_region*/%s/release 2>&1'
+    rc, out = s.guest_rc('(echo 1 > %s/%s/release) 2>&1'
                          % (CXL, attrs(s).get(248 * MiB, {}).get('name', 'none')))
     gone = s.wait_for(lambda: not [d for d in s.device_extents(m) if d[0] >= 240 * MiB] and
                       len(ext_dax(s)) == 1, timeout=30)
