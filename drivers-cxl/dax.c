@@ -535,8 +535,10 @@ static void dcd_dax_retire(struct dcd_dax *dd, struct dcd_extent_dev *edev)
  * not deleted: it becomes a zombie, logged at crit, is never onlined again
  * and goes once nothing holds it.
  *
- * Context: process context; no dcd->lock (deletion unbinds kmem or
- * device_dax).
+ * Context: process context; the memdev's dcd->lock may be held (from
+ * __dcd_extdev_kill()): deleting an unused device only unbinds device_dax,
+ * and nothing on that path, nor kmem's (racing a bind) or the memory
+ * notifier, takes dcd->lock.
  */
 void dcd_dax_remove(struct dcd_extent_dev *edev)
 {

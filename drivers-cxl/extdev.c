@@ -199,10 +199,16 @@ void dcd_extdev_set_state(struct dcd_extent_dev *edev, int state)
  * __dcd_extdev_kill() - queue an extent device for unregistration
  * @dcd: memdev state, dcd->lock held
  * @edev: the device
+ *
+ * Its DAX device goes at once (dcd_dax_remove()), before the caller sends
+ * Release DC for the capacity: deleting it kills the dax device and zaps
+ * every mapping, so nothing reaches capacity the device took back, even a
+ * user who opened the device after the in-use check.
  */
 void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 {
 	lockdep_assert_held(&dcd->lock);
+	dcd_dax_remove(edev);
 	list_add_tail(&edev->node, &dcd->dead);
 }
 

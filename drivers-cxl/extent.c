@@ -60,7 +60,9 @@
  * the event work, the DAX region driver or a sysfs store. Mailbox commands
  * are sent under it, which serialises them per memdev and orders them with
  * the extent state. Extent devices are never unregistered under it: they
- * are queued on dcd->dead and unregistered by dcd_unlock().
+ * are queued on dcd->dead and unregistered by dcd_unlock(); their DAX
+ * devices are deleted when they are queued (__dcd_extdev_kill()), so
+ * before any Release DC for their capacity.
  */
 
 /* Longest gap between two retries of a failed Release DC */
@@ -558,8 +560,8 @@ static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
  * Send Release DC for @nr ranges; failed ones are queued for retry. The
  * CPU caches are written back and invalidated first (corner case 36): the
  * extents are not in use any more (no System RAM, DAX device unused and
- * already unlinked; deleted when dcd->lock is dropped), so no line of
- * theirs can be dirtied again before the device takes the capacity back.
+ * already deleted by __dcd_extdev_kill()), so no line of theirs can be
+ * dirtied again before the device takes the capacity back.
  */
 static int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r,
 			      u32 nr, bool queue)
