@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cxl-dcd top-level Makefile.
-#   make demo   - boot a QEMU guest with a DCD and show what cxl-dcd does
+#   make demo   - the DCD workflow as a timeline (guests, dcd-fm, dcdctl monitor)
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
 
