@@ -3,6 +3,8 @@
 # cxl-dcd top-level Makefile.
 #   make demo   - boot a QEMU guest with a DCD and show what cxl-dcd does
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
+#   make check K=7.2 - the same against the newest Debian kernel (lab.conf KVER7)
+#   make check-k72   - 7.2 build, lint and the core guest scenarios (CI-sized)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
 
 SHELL := /bin/bash
@@ -25,7 +27,13 @@ include mk/module.mk
 
 # Throwaway test module for the runner's self-test (selftests/lab/).
 lab-modules:
+ifeq ($(KOBJ),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab modules
+else
+	mkdir -p $(KOBJ)/selftests/lab
+	scripts/sid-run make -C /usr/src/linux-headers-$(KVER) \
+		M=/lab/selftests/lab MO=/lab/$(KOBJ)/selftests/lab modules
+endif
 
 image: setup module lab-modules
 	@scripts/build-image
@@ -35,6 +43,18 @@ demo: image
 
 check: setup
 	@scripts/run-tests
+
+# CI-sized run on the newest Debian kernel (K=7.2): the sid build environment,
+# the module build and lint for 7.2, its guest image and the core scenarios.
+# `make check K=7.2` runs the whole suite against 7.2 instead.
+CHECK_K72_SCENARIOS := selftests/guest/dcd1-config.sh \
+	selftests/scenarios/dc-add-release.py selftests/scenarios/dax-devices.py \
+	selftests/scenarios/dax-system-ram.py selftests/scenarios/dc-reload-reboot.py
+.PHONY: check-k72
+check-k72:
+	@scripts/setup --kernel 7.2
+	$(MAKE) K=7.2 tools module module-check image
+	K=7.2 scripts/run-tests --guest-only $(CHECK_K72_SCENARIOS)
 
 clean: module-clean
 	$(MAKE) -C tools/dcd-fm clean

@@ -13,11 +13,19 @@
 # Any compiler, modpost, sparse or checkpatch warning fails the target.
 
 DCD_SRC := drivers-cxl
-DCD_KHDR := $(shell scripts/fetch-kheaders --print-dir)
+DCD_KHDR := $(shell K='$(K)' scripts/fetch-kheaders --print-dir)
 DCD_KHDR_STAMP := $(DCD_KHDR)/.source-version
 DCD_LAYOUT := $(DCD_KHDR)/layout_asserts.h
+ifeq ($(KOBJ),)
 DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(DCD_SRC) \
 	DCD_KHDR=$(DCD_KHDR)
+else
+# K=7.2: kbuild runs in the sid directory (scripts/sid-run, the tree at /lab)
+# and writes its objects to $(KOBJ), out of the source tree (MO=).
+DCD_KMAKE := mkdir -p $(KOBJ)/$(DCD_SRC) && scripts/sid-run make --no-print-directory \
+	-C /usr/src/linux-headers-$(KVER) M=/lab/$(DCD_SRC) MO=/lab/$(KOBJ)/$(DCD_SRC) \
+	DCD_KHDR=$(patsubst $(CURDIR)/%,/lab/%,$(DCD_KHDR))
+endif
 # Echo the output, fail if any line is a warning (modpost warnings are not
 # fatal by themselves).
 DCD_NO_WARN := awk '{ print } /[Ww]arning|WARNING|error:/ { bad = 1 } END { exit bad }'
