@@ -30,9 +30,9 @@ lab-modules:
 ifeq ($(KOBJ),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab modules
 else
-	mkdir -p $(KOBJ)/selftests/lab
+	scripts/copy-ksrc selftests/lab $(KOBJ)/selftests/lab
 	scripts/sid-run make -C /usr/src/linux-headers-$(KVER) \
-		M=/lab/selftests/lab MO=/lab/$(KOBJ)/selftests/lab modules
+		M=/lab/$(KOBJ)/selftests/lab modules
 endif
 
 image: setup module lab-modules

@@ -37,6 +37,18 @@
 #endif
 
 /*
+ * A memdev without an endpoint port: cxlmd->endpoint is NULL up to 6.12,
+ * ERR_PTR(-ENXIO) from creation until cxl_mem attaches it in later kernels
+ * (and NULL again after the endpoint is removed).
+ */
+static inline struct cxl_port *dcd_memdev_endpoint(struct cxl_memdev *cxlmd)
+{
+	struct cxl_port *port = READ_ONCE(cxlmd->endpoint);
+
+	return IS_ERR_OR_NULL(port) ? NULL : port;
+}
+
+/*
  * DPA partitions. Up to 6.12 (no struct cxl_dpa_info) a memdev has fixed
  * ram_res and pmem_res under dpa_res and no setter: the DC span is written
  * into the empty ram_res by hand and the empty pmem_res is parked at

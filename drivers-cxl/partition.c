@@ -75,7 +75,7 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
 		dcd_part_res(cxlds));
 
 	/* late adoption: the endpoint parsed CDAT against empty partitions */
-	return cxlmd->endpoint ? 1 : 0;
+	return dcd_memdev_endpoint(cxlmd) ? 1 : 0;
 }
 
 /**
@@ -88,14 +88,15 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
  */
 void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd)
 {
+	struct cxl_port *endpoint = dcd_memdev_endpoint(cxlmd);
 	struct device *edev;
 
-	if (!cxlmd->endpoint)
+	if (!endpoint)
 		return;
-	edev = &cxlmd->endpoint->dev;
+	edev = &endpoint->dev;
 	device_lock(edev);
 	if (edev->driver)
-		cxl_endpoint_parse_cdat(cxlmd->endpoint);
+		cxl_endpoint_parse_cdat(endpoint);
 	device_unlock(edev);
 }
 

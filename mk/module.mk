@@ -21,9 +21,11 @@ DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(DCD_SRC) \
 	DCD_KHDR=$(DCD_KHDR)
 else
 # K=7.2: kbuild runs in the sid directory (scripts/sid-run, the tree at /lab)
-# and writes its objects to $(KOBJ), out of the source tree (MO=).
-DCD_KMAKE := mkdir -p $(KOBJ)/$(DCD_SRC) && scripts/sid-run make --no-print-directory \
-	-C /usr/src/linux-headers-$(KVER) M=/lab/$(DCD_SRC) MO=/lab/$(KOBJ)/$(DCD_SRC) \
+# on a copy of the sources in $(KOBJ) (kbuild's MO= refuses a source tree
+# that holds the host kernel's build), so both builds coexist.
+DCD_KMAKE := scripts/copy-ksrc $(DCD_SRC) $(KOBJ)/$(DCD_SRC) && \
+	scripts/sid-run make --no-print-directory \
+	-C /usr/src/linux-headers-$(KVER) M=/lab/$(KOBJ)/$(DCD_SRC) \
 	DCD_KHDR=$(patsubst $(CURDIR)/%,/lab/%,$(DCD_KHDR))
 endif
 # Echo the output, fail if any line is a warning (modpost warnings are not
