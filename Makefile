@@ -53,7 +53,7 @@ CHECK_K72_SCENARIOS := selftests/guest/dcd1-config.sh \
 .PHONY: check-k72
 check-k72:
 	@scripts/setup --kernel 7.2
-	$(MAKE) K=7.2 tools module module-check image
+	$(MAKE) K=7.2 module module-check image
 	K=7.2 scripts/run-tests --guest-only $(CHECK_K72_SCENARIOS)
 
 clean: module-clean
