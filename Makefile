@@ -3,6 +3,8 @@
 # cxl-dcd top-level Makefile.
 #   make demo   - the DCD workflow as a timeline (guests, dcd-fm, dcdctl monitor)
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
+#   make check K=7.2 - the same against the newest Debian kernel (lab.conf KVER7)
+#   make check-k72   - 7.2 build, lint and the core guest scenarios (CI-sized)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
 
 SHELL := /bin/bash
@@ -28,7 +30,13 @@ include mk/dkms.mk
 
 # Throwaway test module for the runner's self-test (selftests/lab/).
 lab-modules:
+ifeq ($(KOBJ),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab modules
+else
+	scripts/copy-ksrc selftests/lab $(KOBJ)/selftests/lab
+	scripts/sid-run make -C /usr/src/linux-headers-$(KVER) \
+		M=/lab/$(KOBJ)/selftests/lab modules
+endif
 
 image: setup module lab-modules
 	@scripts/build-image
@@ -38,6 +46,18 @@ demo: image
 
 check: setup
 	@scripts/run-tests
+
+# CI-sized run on the newest Debian kernel (K=7.2): the sid build environment,
+# the module build and lint for 7.2, its guest image and the core scenarios.
+# `make check K=7.2` runs the whole suite against 7.2 instead.
+CHECK_K72_SCENARIOS := selftests/guest/dcd1-config.sh \
+	selftests/scenarios/dc-add-release.py selftests/scenarios/dax-devices.py \
+	selftests/scenarios/dax-system-ram.py selftests/scenarios/dc-reload-reboot.py
+.PHONY: check-k72
+check-k72:
+	@scripts/setup --kernel 7.2
+	$(MAKE) K=7.2 module module-check image
+	K=7.2 scripts/run-tests --guest-only $(CHECK_K72_SCENARIOS)
 
 clean: module-clean
 	$(MAKE) -C tools/dcd-fm clean

@@ -351,7 +351,7 @@ void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
 		dcd->warned_flush = true;
 		return;
 	}
-	if (cpu_cache_invalidate_memregion(IORES_DESC_CXL)) {
+	if (dcd_cpu_cache_invalidate()) {
 		dcd->cnt[DCD_CNT_CACHE_FLUSHES_SKIPPED]++;
 		return;
 	}

@@ -13,24 +13,19 @@
  * over DC capacity: dpa_res becomes [0, dc_end), ram_res the DC span,
  * inserted under dpa_res, and the empty pmem_res is parked at
  * [dc_end, dc_end - 1] (an empty partition at 0 would be [0, ~0] and would
- * swallow every allocation, classifying it PMEM).
+ * swallow every allocation, classifying it PMEM). Later kernels keep a
+ * partition array, empty on a DC-only device, and the DC span becomes its
+ * one ram partition through cxl_dpa_setup(); compat.h hides the difference.
  *
- * There is no exported setter and cxl_dpa_rwsem is private, so the patch is
- * done only when nothing can race it: at memdev BUS_NOTIFY_ADD_DEVICE
+ * On 6.12 there is no exported setter and cxl_dpa_rwsem is private; on 7.x
+ * cxl_dpa_setup() takes the DPA lock but nothing clears partitions. So the
+ * patch is done only when nothing can race it: at memdev BUS_NOTIFY_ADD_DEVICE
  * (before cxl_mem and the endpoint decoders exist), or later if no DPA is
  * allocated (decoder mode writes fail on a device whose partitions are
  * empty, so no allocation can start meanwhile). A partition patched by an
  * earlier load of this module is adopted as is. Devices with static
  * capacity (mixed static + DC) are refused.
  */
-
-static bool dcd_partition_is_ours(struct cxl_dev_state *cxlds, u64 dc_end)
-{
-	return cxlds->ram_res.start == 0 && cxlds->ram_res.end == dc_end - 1 &&
-	       cxlds->ram_res.parent == &cxlds->dpa_res &&
-	       cxlds->dpa_res.start == 0 && cxlds->dpa_res.end == dc_end - 1 &&
-	       resource_size(&cxlds->pmem_res) == 0;
-}
 
 /**
  * dcd_partition_setup() - register the DC span as the ram partition
@@ -51,13 +46,13 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
 	int rc;
 
 	dcd->dc_end = dc_end;
-	if (dcd_partition_is_ours(cxlds, dc_end)) {
+	if (dcd_part_is_ours(cxlds, dc_end)) {
 		dev_dbg(&cxlmd->dev, "adopted patched partition %pr\n",
-			&cxlds->ram_res);
+			dcd_part_res(cxlds));
 		dcd->part_patched = true;
 		return 0;
 	}
-	if (resource_size(&cxlds->ram_res) || resource_size(&cxlds->pmem_res)) {
+	if (dcd_part_has_static(cxlds)) {
 		*why = "device has static capacity (mixed static and DC devices are not supported)";
 		return -EOPNOTSUPP;
 	}
@@ -65,29 +60,22 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
 		*why = "DC regions do not start at DPA 0";
 		return -EOPNOTSUPP;
 	}
-	if (cxlds->dpa_res.child || cxlds->ram_res.parent ||
-	    cxlds->pmem_res.parent) {
+	if (dcd_part_busy(cxlds)) {
 		*why = "DPA already in use";
 		return -EBUSY;
 	}
 
-	cxlds->dpa_res = DEFINE_RES_MEM_NAMED(0, dc_end, "dpa");
-	cxlds->ram_res = DEFINE_RES_MEM_NAMED(0, dc_end, "ram");
-	cxlds->pmem_res = DEFINE_RES_MEM_NAMED(dc_end, 0, "pmem");
-	rc = request_resource(&cxlds->dpa_res, &cxlds->ram_res);
+	rc = dcd_part_register(cxlds, dc_end);
 	if (rc) {
-		cxlds->dpa_res = DEFINE_RES_MEM(0, 0);
-		cxlds->ram_res = DEFINE_RES_MEM(0, 0);
-		cxlds->pmem_res = DEFINE_RES_MEM(0, 0);
 		*why = "cannot insert the DC partition";
 		return rc;
 	}
 	dcd->part_patched = true;
 	dev_dbg(&cxlmd->dev, "DC span registered as ram partition %pr\n",
-		&cxlds->ram_res);
+		dcd_part_res(cxlds));
 
 	/* late adoption: the endpoint parsed CDAT against empty partitions */
-	return cxlmd->endpoint ? 1 : 0;
+	return dcd_memdev_endpoint(cxlmd) ? 1 : 0;
 }
 
 /**
@@ -100,14 +88,15 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
  */
 void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd)
 {
+	struct cxl_port *endpoint = dcd_memdev_endpoint(cxlmd);
 	struct device *edev;
 
-	if (!cxlmd->endpoint)
+	if (!endpoint)
 		return;
-	edev = &cxlmd->endpoint->dev;
+	edev = &endpoint->dev;
 	device_lock(edev);
 	if (edev->driver)
-		cxl_endpoint_parse_cdat(cxlmd->endpoint);
+		cxl_endpoint_parse_cdat(endpoint);
 	device_unlock(edev);
 }
 
@@ -127,15 +116,12 @@ void dcd_partition_restore(struct dcd_dev *dcd)
 	if (!dcd->part_patched || !cxlds)
 		return;
 	dcd->part_patched = false;
-	if (cxlds->ram_res.child) {
+	if (dcd_part_res(cxlds)->child) {
 		dev_info(&dcd->cxlmd->dev,
 			 "DC partition %pr in use: kept until the regions are destroyed\n",
-			 &cxlds->ram_res);
+			 dcd_part_res(cxlds));
 		return;
 	}
-	release_resource(&cxlds->ram_res);
-	cxlds->dpa_res = DEFINE_RES_MEM(0, 0);
-	cxlds->ram_res = DEFINE_RES_MEM(0, 0);
-	cxlds->pmem_res = DEFINE_RES_MEM(0, 0);
+	dcd_part_clear(cxlds);
 	dev_dbg(&dcd->cxlmd->dev, "DC partition restored to empty\n");
 }

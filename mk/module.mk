@@ -13,16 +13,31 @@
 # Any compiler, modpost, sparse or checkpatch warning fails the target.
 
 DCD_SRC := drivers-cxl
-DCD_KHDR := $(shell scripts/fetch-kheaders --print-dir)
+DCD_KHDR := $(shell K='$(K)' scripts/fetch-kheaders --print-dir)
 DCD_KHDR_STAMP := $(DCD_KHDR)/.source-version
 DCD_LAYOUT := $(DCD_KHDR)/layout_asserts.h
+ifeq ($(KOBJ),)
 DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(DCD_SRC) \
 	DCD_KHDR=$(DCD_KHDR)
+else
+# K=7.2: kbuild runs in the sid directory (scripts/sid-run, the tree at /lab)
+# on a copy of the sources in $(KOBJ) (kbuild's MO= refuses a source tree
+# that holds the host kernel's build), so both builds coexist.
+DCD_KMAKE := scripts/copy-ksrc $(DCD_SRC) $(KOBJ)/$(DCD_SRC) && \
+	scripts/sid-run make --no-print-directory \
+	-C /usr/src/linux-headers-$(KVER) M=/lab/$(KOBJ)/$(DCD_SRC) \
+	DCD_KHDR=$(patsubst $(CURDIR)/%,/lab/%,$(DCD_KHDR))
+endif
 # Echo the output, fail if any line is a warning (modpost warnings are not
 # fatal by themselves).
 DCD_NO_WARN := awk '{ print } /[Ww]arning|WARNING|error:/ { bad = 1 } END { exit bad }'
 DCD_CHECKPATCH := perl $(DCD_KHDR)/scripts/checkpatch.pl --strict --no-tree \
 	--show-types --quiet -f
+ifneq ($(KOBJ),)
+# 7.x checkpatch prefers k[v]zalloc_obj(), which 6.12 does not have; the
+# same source builds for both.
+DCD_CHECKPATCH += --ignore ALLOC_WITH_SIZEOF
+endif
 DCD_CHECK_FILES = $(filter-out %.mod.c,$(wildcard $(DCD_SRC)/*.[ch]))
 
 DCD_UNIT_DIR := build/unit

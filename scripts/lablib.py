@@ -30,7 +30,8 @@ def lab_conf():
     out = subprocess.run(['bash', '-c', '. "$0"; env', os.path.join(ROOT, 'scripts', 'lab.conf')],
                          check=True, capture_output=True, text=True).stdout
     env = dict(line.split('=', 1) for line in out.splitlines() if '=' in line)
-    return {k: env[k] for k in ('KVER', 'KPKGVER', 'LAB_ROOT', 'LAB_CACHE', 'RESULTS_DIR')}
+    return {k: env[k] for k in ('KVER', 'KPKGVER', 'LAB_ROOT', 'LAB_CACHE', 'RESULTS_DIR',
+                                'GUEST_DIR')}
 
 
 class LabError(Exception):
@@ -199,7 +200,7 @@ class Vm:
         return TOPOLOGIES[self.topology]['devices']
 
     def qemu_args(self):
-        guest = os.path.join(self.conf['LAB_CACHE'], 'guest')
+        guest = self.conf['GUEST_DIR']
         kernel = os.path.join(guest, 'vmlinuz')
         initrd = os.path.join(guest, 'initrd.img')
         for f in (kernel, initrd):
