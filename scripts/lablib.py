@@ -303,7 +303,17 @@ class Vm:
                 raise LabError('guest died during boot: %s; see %s'
                                % (self.qemu_status(), self.serial_log))
             self._seq += 1
-            self.agent.sendall(b'PING %d\n' % self._seq)
+            try:
+                # A guest that has not opened its port yet does not drain the
+                # socket: a PING that cannot be sent within 1 s is skipped (the
+                # queued ones are answered once the agent reads them).
+                self.agent.settimeout(1.0)
+                self.agent.sendall(b'PING %d\n' % self._seq)
+            except (socket.timeout, BlockingIOError):
+                pass
+            except OSError as e:
+                raise LabError('guest agent socket: %s (guest or QEMU died?); see %s'
+                               % (e, self.serial_log))
             try:
                 line = self._agent_line(min(1.0, max(0.05, deadline - time.monotonic())))
             except socket.timeout:
