@@ -22,5 +22,5 @@ dkms-install:
 dkms-remove:
 	scripts/dkms-helper remove
 
-dkms-check:
+dkms-check: setup
 	selftests/host/dkms-roundtrip.sh $(KVER)
