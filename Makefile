@@ -3,6 +3,7 @@
 # cxl-dcd top-level Makefile.
 #   make demo   - boot a QEMU guest with a DCD and show what cxl-dcd does
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
+#   make bench  - benchmarks in QEMU TCG guests (results/bench-latest)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
 
 SHELL := /bin/bash
@@ -41,3 +42,8 @@ clean: module-clean
 	$(MAKE) -C tools/dcdctl clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
+
+# Benchmarks (scripts/bench): BENCH_RUNS=N repeats each measurement N times.
+.PHONY: bench
+bench: image tools
+	@scripts/bench
