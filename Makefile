@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # cxl-dcd top-level Makefile.
-#   make demo   - boot a QEMU guest with a DCD and show what cxl-dcd does
+#   make demo   - the DCD workflow as a timeline (guests, dcd-fm, dcdctl monitor)
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
 #   make bench  - benchmarks in QEMU TCG guests (results/bench-latest)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
@@ -23,6 +23,9 @@ setup:
 
 # Module build, static checks and host unit tests live in mk/module.mk.
 include mk/module.mk
+
+# DKMS install path (make dkms-install / dkms-remove) lives in mk/dkms.mk.
+include mk/dkms.mk
 
 # Throwaway test module for the runner's self-test (selftests/lab/).
 lab-modules:

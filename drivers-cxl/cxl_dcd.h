@@ -149,7 +149,11 @@ struct dcd_region_ctx {
  * @id: Y of extentX.Y
  * @state: enum dcd_ext_state, read locklessly by show()
  * @node: entry on &dcd_dev.dead while waiting to be unregistered
- * @dax: its DAX device (dax.c), or NULL
+ * @dax: its DAX device (dax.c), or NULL; the members of a merged tag group
+ *	share one
+ * @group: enum dcd_grp: how its tag group maps to DAX devices, read
+ *	locklessly by show()
+ * @dax_done: its DAX device was created, or attempted (under dcd->lock)
  */
 struct dcd_extent_dev {
 	struct device dev;
@@ -161,6 +165,8 @@ struct dcd_extent_dev {
 	int state;
 	struct list_head node;
 	struct dcd_dax *dax;
+	int group;
+	bool dax_done;
 };
 
 /**
@@ -211,6 +217,8 @@ struct dcd_extent_dev {
  * @work: the event work (on dcd_wq, ordered)
  * @poll: periodic poll of the Event Status register
  * @dbg: debugfs directory
+ * @inject_armed: test hook: tag the next Add chain with @inject_tag
+ * @inject_tag: the tag (debugfs inject_tag; under @lock)
  */
 struct dcd_dev {
 	struct list_head node;
@@ -261,6 +269,8 @@ struct dcd_dev {
 	struct work_struct work;
 	struct delayed_work poll;
 	struct dentry *dbg;
+	bool inject_armed;
+	u8 inject_tag[DCD_TAG_SIZE];
 };
 
 /* main.c */
@@ -303,6 +313,7 @@ int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
 u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
 struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
 const char *dcd_state_name(int state);
+void dcd_extents_debugfs(struct dcd_dev *dcd, struct dentry *dir);
 
 /* extdev.c */
 struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
@@ -315,7 +326,8 @@ void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
 extern bool dcd_kmem;
 int dcd_dax_init(void);
 void dcd_dax_exit(void);
-void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev);
+void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
+		   u32 nr);
 void dcd_dax_remove(struct dcd_extent_dev *edev);
 bool dcd_dax_in_use(struct dcd_extent_dev *edev);
 bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len);

@@ -18,9 +18,12 @@
 /**
  * DOC: cxl-dcd DAX devices
  *
- * Every extent a DC region covers gets its own DAX device, so capacity can
- * come and go while other extents stay in use, and nothing the device has
- * not accepted is ever reachable.
+ * Every untagged extent a DC region covers gets its own DAX device, so
+ * capacity can come and go while other extents stay in use, and nothing
+ * the device has not accepted is ever reachable. The extents of a tag
+ * group share one DAX device when the group is complete and contiguous in
+ * sequence order (dcd_group_plan(), called by extent.c); otherwise each
+ * member gets its own, and extentX.Y/group says why.
  *
  * The dax core allows one dax_region per parent device, always creates a
  * dev_dax at the start of its region, and registers mapping devices only
@@ -28,14 +31,30 @@
  * device cxl_dcd.dax.N (N a memregion id, also the dax region id: the DAX
  * device is daxN.0) under the module's root device /sys/devices/cxl_dcd;
  * our auxiliary driver's probe creates a dax_region over exactly the
- * extent's HPA range and one dev_dax over all of it. The dax_region is
+ * extent's (or merged group's) HPA range and one dev_dax over all of it.
+ * One range per device is all 6.12 allows: its exported DAX API
+ * (alloc_dax_region(), devm_create_dev_dax(), static_dev_dax(),
+ * kill_dev_dax()) places a dev_dax at the start of its region with one
+ * range of &dev_dax_data.size bytes; only the sysfs size and mapping
+ * writes of a dynamic region add ranges, and device_dax refuses a static
+ * pgmap with several ranges. A group with holes cannot be one device. The
+ * dax_region is
  * static (IORESOURCE_DAX_STATIC, as dax_pmem's): the dax core then hides
  * create, delete, seed and available_size, makes size and align read-only
  * and hides mapping, so no stock path (daxctl create-device, resize,
  * mapping writes) can allocate anything, let alone capacity outside the
- * extent. Links: extentX.Y/dax -> daxN.0, cxl_dcd.dax.N/extent ->
- * extentX.Y. A root-device parent (not the extent device) lets a DAX
- * device whose memory cannot be given back outlive its extent device.
+ * extent. Links: extentX.Y/dax -> daxN.0, and back cxl_dcd.dax.N/extent ->
+ * extentX.Y for a single extent, cxl_dcd.dax.N/extent0..extent<n-1> ->
+ * the members in sequence order for a merged group. A root-device parent
+ * (not the extent device) lets a DAX device whose memory cannot be given
+ * back outlive its extent devices.
+ *
+ * A merged device is in use when any part of it is, so all its members
+ * are (extent.c releases tag groups as a whole). Each member holds a
+ * reference on the &struct dcd_dax; the first member whose extent device
+ * goes takes the DAX device with it (deleted, or kept as a zombie if in
+ * use), so a device never outlives part of its capacity unnoticed; the
+ * others only drop their link and reference.
  *
  * Devdax (device_dax) by default; with the kmem module parameter the
  * region carries IORESOURCE_DAX_KMEM and kmem binds at once (memory added,
@@ -75,7 +94,11 @@ MODULE_PARM_DESC(kmem, "Bind new DC DAX devices to kmem at once (default N: devd
  * @nid: target node
  * @kmem: created with IORESOURCE_DAX_KMEM
  * @dev_dax: daxN.0, set by probe; valid while @adev is bound
- * @edev: the extent device while linked (under the memdev's dcd->lock)
+ * @pin: daxN.0 again, with a reference held until @adev is released, so
+ *	an in-use check through a member racing the device's deletion reads
+ *	valid memory
+ * @nr_ext: number of extents it spans (members of a merged tag group)
+ * @flags: DCD_DAX_RETIRED once deleted or made a zombie (atomic bitops)
  * @hnode: entry in dcd_hpa_list (dcd_hpa_lock)
  * @online_pages: pages of @hpa online (dcd_hpa_lock)
  * @pending: release pending: refuse onlining (dcd_hpa_lock)
@@ -83,7 +106,10 @@ MODULE_PARM_DESC(kmem, "Bind new DC DAX devices to kmem at once (default N: devd
  * @kmem_refused: kmem was told why it cannot bind; rebind device_dax
  * @znode: entry in dcd_zombies (dcd_zombie_lock)
  * @dcd: the memdev state it was created for (compared, never dereferenced)
- * @dpa: DPA range of its extent
+ * @dpa: DPA range of its extent(s)
+ *
+ * Lifetime: the auxiliary device's reference (dropped by dcd_dax_delete())
+ * plus one per linked extent device (dropped by dcd_dax_remove()).
  */
 struct dcd_dax {
 	struct auxiliary_device adev;
@@ -91,7 +117,9 @@ struct dcd_dax {
 	int nid;
 	bool kmem;
 	struct dev_dax *dev_dax;
-	struct dcd_extent_dev *edev;
+	struct dev_dax *pin;
+	u32 nr_ext;
+	unsigned long flags;
 	struct list_head hnode;
 	unsigned long online_pages;
 	bool pending;
@@ -101,6 +129,8 @@ struct dcd_dax {
 	const struct dcd_dev *dcd;
 	struct range dpa;
 };
+
+#define DCD_DAX_RETIRED		0
 
 static DEFINE_SPINLOCK(dcd_hpa_lock);
 static LIST_HEAD(dcd_hpa_list);
@@ -123,6 +153,8 @@ static void dcd_dax_release(struct device *dev)
 {
 	struct dcd_dax *dd = to_dcd_dax(to_auxiliary_dev(dev));
 
+	if (dd->pin)
+		put_device(&dd->pin->dev);
 	memregion_free(dd->adev.id);
 	kfree(dd);
 }
@@ -161,6 +193,8 @@ static int dcd_dax_probe(struct auxiliary_device *adev,
 	if (IS_ERR(dev_dax))
 		return PTR_ERR(dev_dax);
 	dcd_bus_watch(dev_dax->dev.bus);
+	dd->pin = dev_dax;
+	get_device(&dev_dax->dev);
 	WRITE_ONCE(dd->dev_dax, dev_dax);
 	return 0;
 }
@@ -329,34 +363,62 @@ void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
 	dcd->flush_logged[release] = true;
 }
 
-/**
- * __dcd_dax_add() - create the DAX device of an extent
- * @dcd: memdev state, dcd->lock held
- * @edev: the extent's device (registered)
- *
- * Never over a range that is System RAM already (a zombie's leaked memory).
- * The CPU caches are written back and invalidated first (__dcd_flush_caches()).
- * Failures are logged; the extent stays accepted without a DAX device.
- */
-void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
+/* Link name of member @k of @dd under cxl_dcd.dax.N */
+static void dcd_dax_link_name(const struct dcd_dax *dd, u32 k, char *buf,
+			      size_t size)
 {
+	if (dd->nr_ext == 1)
+		snprintf(buf, size, "extent");
+	else
+		snprintf(buf, size, "extent%u", k);
+}
+
+/**
+ * __dcd_dax_add() - create the DAX device of an extent or a tag group
+ * @dcd: memdev state, dcd->lock held
+ * @edevs: extent devices (registered, without a DAX device) in sequence
+ *	order: one extent, or the members of a tag group dcd_group_plan()
+ *	merged (one region, each starting where the previous one ends)
+ * @nr: entries in @edevs
+ *
+ * One dax_region and one dev_dax over the HPA range of all of them; every
+ * member links to it. Never over a range that is System RAM already (a
+ * zombie's leaked memory). The CPU caches are written back and invalidated
+ * first (__dcd_flush_caches()). Failures are logged; the extents stay
+ * accepted without a DAX device.
+ */
+void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
+		   u32 nr)
+{
+	struct dcd_extent_dev *edev = edevs[0];
 	struct dcd_region_ctx *rgn = edev->rgn;
 	struct dcd_dax *dd;
+	char name[24];
+	u64 len = 0;
 	int id, rc;
+	u32 k;
 
 	lockdep_assert_held(&dcd->lock);
-	if (!dcd_root)
+	if (!dcd_root || !nr)
 		return;
+	for (k = 0; k < nr; k++) {
+		/* planned by the caller: never a hole, never two regions */
+		if (dev_WARN_ONCE(&edevs[k]->dev, edevs[k]->rgn != rgn ||
+				  edevs[k]->dax ||
+				  edevs[k]->ext.dpa != edev->ext.dpa + len,
+				  "not a contiguous group of %u extents\n", nr))
+			return;
+		len += edevs[k]->ext.len;
+	}
 	dd = kzalloc(sizeof(*dd), GFP_KERNEL);
 	if (!dd)
 		goto fail;
 	dd->hpa.start = rgn->hpa_start + edev->offset;
-	dd->hpa.end = dd->hpa.start + edev->ext.len - 1;
-	if (region_intersects(dd->hpa.start, edev->ext.len,
-			      IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
-	    REGION_DISJOINT) {
+	dd->hpa.end = dd->hpa.start + len - 1;
+	if (region_intersects(dd->hpa.start, len, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
 		dev_err(&edev->dev, "HPA %#llx+%#llx is System RAM already: no DAX device\n",
-			dd->hpa.start, edev->ext.len);
+			dd->hpa.start, len);
 		kfree(dd);
 		return;
 	}
@@ -366,7 +428,8 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 	dd->kmem = READ_ONCE(dcd_kmem);
 	dd->dcd = dcd;
 	dd->dpa.start = edev->ext.dpa;
-	dd->dpa.end = edev->ext.dpa + edev->ext.len - 1;
+	dd->dpa.end = edev->ext.dpa + len - 1;
+	dd->nr_ext = nr;
 	INIT_LIST_HEAD(&dd->hnode);
 	INIT_LIST_HEAD(&dd->znode);
 	id = memregion_alloc(GFP_KERNEL);
@@ -400,13 +463,19 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 		auxiliary_device_uninit(&dd->adev);
 		return;
 	}
-	dd->edev = edev;
-	edev->dax = dd;
-	if (sysfs_create_link(&edev->dev.kobj, &dd->dev_dax->dev.kobj, "dax") ||
-	    sysfs_create_link(&dd->adev.dev.kobj, &edev->dev.kobj, "extent"))
-		dev_warn(&edev->dev, "cannot link it with its DAX device\n");
-	dev_dbg(&edev->dev, "DAX device %s over HPA %#llx+%#llx\n",
-		dev_name(&dd->dev_dax->dev), dd->hpa.start, edev->ext.len);
+	for (k = 0; k < nr; k++) {
+		get_device(&dd->adev.dev);
+		edevs[k]->dax = dd;
+		dcd_dax_link_name(dd, k, name, sizeof(name));
+		if (sysfs_create_link(&edevs[k]->dev.kobj,
+				      &dd->dev_dax->dev.kobj, "dax") ||
+		    sysfs_create_link(&dd->adev.dev.kobj, &edevs[k]->dev.kobj,
+				      name))
+			dev_warn(&edevs[k]->dev,
+				 "cannot link it with its DAX device\n");
+	}
+	dev_dbg(&edev->dev, "DAX device %s over HPA %#llx+%#llx (%u extents)\n",
+		dev_name(&dd->dev_dax->dev), dd->hpa.start, len, nr);
 	return;
 fail:
 	dev_err(&edev->dev, "cannot create its DAX device (out of memory)\n");
@@ -421,31 +490,29 @@ static void dcd_dax_delete(struct dcd_dax *dd)
 	auxiliary_device_uninit(&dd->adev);
 }
 
-/**
- * dcd_dax_remove() - the extent device goes: delete its DAX device
- * @edev: the extent device, still registered
- *
- * A DAX device in use (forced release, region or memdev teardown with the
- * memory held) is not deleted: it becomes a zombie, logged at crit, is
- * never onlined again and goes once nothing holds it.
- *
- * Context: process context; no dcd->lock (deletion unbinds kmem or
- * device_dax).
+/*
+ * The first member of @dd to go takes the DAX device with it: links back
+ * to the members go, and the device is deleted, or kept as a zombie if in
+ * use. @edev: the member going, for the log.
  */
-void dcd_dax_remove(struct dcd_extent_dev *edev)
+static void dcd_dax_retire(struct dcd_dax *dd, struct dcd_extent_dev *edev)
 {
-	struct dcd_dax *dd = edev->dax;
+	struct dev_dax *dev_dax = READ_ONCE(dd->dev_dax);
+	char name[24];
+	u32 k;
 
-	if (!dd)
-		return;
-	sysfs_remove_link(&dd->adev.dev.kobj, "extent");
-	sysfs_remove_link(&edev->dev.kobj, "dax");
-	edev->dax = NULL;
-	dd->edev = NULL;
+	for (k = 0; k < dd->nr_ext; k++) {
+		dcd_dax_link_name(dd, k, name, sizeof(name));
+		sysfs_remove_link(&dd->adev.dev.kobj, name);
+	}
+	if (dd->nr_ext > 1)
+		dev_info(&edev->dev, "%s of its tag group (%u extents) goes with it\n",
+			 dev_dax ? dev_name(&dev_dax->dev) : "DAX device",
+			 dd->nr_ext);
 	if (dcd_dax_busy(dd)) {
 		dev_crit(&edev->dev, "%s: HPA %#llx-%#llx still in use: kept, never onlined again\n",
-			 dev_name(&dd->dev_dax->dev), dd->hpa.start,
-			 dd->hpa.end);
+			 dev_dax ? dev_name(&dev_dax->dev) : "DAX device",
+			 dd->hpa.start, dd->hpa.end);
 		spin_lock(&dcd_hpa_lock);
 		dd->zombie = true;
 		spin_unlock(&dcd_hpa_lock);
@@ -456,6 +523,34 @@ void dcd_dax_remove(struct dcd_extent_dev *edev)
 		return;
 	}
 	dcd_dax_delete(dd);
+}
+
+/**
+ * dcd_dax_remove() - the extent device goes: unlink it from its DAX device
+ * @edev: the extent device, still registered
+ *
+ * The first member of a DAX device to go deletes it (for a merged tag
+ * group, the others normally follow in the same batch). A DAX device in
+ * use (forced release, region or memdev teardown with the memory held) is
+ * not deleted: it becomes a zombie, logged at crit, is never onlined again
+ * and goes once nothing holds it.
+ *
+ * Context: process context; the memdev's dcd->lock may be held (from
+ * __dcd_extdev_kill()): deleting an unused device only unbinds device_dax,
+ * and nothing on that path, nor kmem's (racing a bind) or the memory
+ * notifier, takes dcd->lock.
+ */
+void dcd_dax_remove(struct dcd_extent_dev *edev)
+{
+	struct dcd_dax *dd = edev->dax;
+
+	if (!dd)
+		return;
+	sysfs_remove_link(&edev->dev.kobj, "dax");
+	edev->dax = NULL;
+	if (!test_and_set_bit(DCD_DAX_RETIRED, &dd->flags))
+		dcd_dax_retire(dd, edev);
+	put_device(&dd->adev.dev);
 }
 
 /* Delete the zombies nothing holds any more; @all: module exit. */

@@ -185,6 +185,7 @@ void dcd_debugfs_add(struct dcd_dev *dcd)
 	debugfs_create_file("host_extents", 0400, d, dcd, &host_extents_fops);
 	debugfs_create_file("chain", 0400, d, dcd, &chain_fops);
 	debugfs_create_file("counters", 0400, d, dcd, &counters_fops);
+	dcd_extents_debugfs(dcd, d);
 }
 
 void dcd_debugfs_remove(struct dcd_dev *dcd)

@@ -10,7 +10,8 @@
  *
  * Each extent a DC region covers is a device extentX.Y (X the region id, Y
  * a per-region id from 1, like the upstream series) under dax_regionX, with
- * offset, length, uuid (tag), dpa, state and a write-only release. The
+ * offset, length, uuid (tag), dpa, state, group (how its tag group maps to
+ * DAX devices: dcd_grp_name()) and a write-only release. The
  * devices sit on the cxl bus (as /sys/bus/cxl/devices/extentX.Y) so that
  * udev sees add, remove and change uevents: a device with neither bus nor
  * class emits none, and a class device would live in a glue directory
@@ -66,6 +67,14 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+static ssize_t group_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  dcd_grp_name(READ_ONCE(to_edev(dev)->group)));
+}
+static DEVICE_ATTR_RO(group);
+
 static ssize_t release_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t len)
 {
@@ -103,6 +112,7 @@ static struct attribute *dcd_extent_attrs[] = {
 	&dev_attr_uuid.attr,
 	&dev_attr_dpa.attr,
 	&dev_attr_state.attr,
+	&dev_attr_group.attr,
 	&dev_attr_release.attr,
 	NULL
 };
@@ -189,10 +199,16 @@ void dcd_extdev_set_state(struct dcd_extent_dev *edev, int state)
  * __dcd_extdev_kill() - queue an extent device for unregistration
  * @dcd: memdev state, dcd->lock held
  * @edev: the device
+ *
+ * Its DAX device goes at once (dcd_dax_remove()), before the caller sends
+ * Release DC for the capacity: deleting it kills the dax device and zaps
+ * every mapping, so nothing reaches capacity the device took back, even a
+ * user who opened the device after the in-use check.
  */
 void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 {
 	lockdep_assert_held(&dcd->lock);
+	dcd_dax_remove(edev);
 	list_add_tail(&edev->node, &dcd->dead);
 }
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uuid.h>
 #include "cxl_dcd.h"
 #include "trace.h"
 
@@ -34,13 +38,31 @@
  *
  * A release names a DPA range; every extent the range touches is released
  * whole (a partial range releases the whole extent, like the upstream
- * series; the spec's partial release is not implemented).
+ * series; the spec's partial release is not implemented), and so is the
+ * rest of its tag group (dcd_release_expand()): a tag group is one
+ * allocation, accepted whole and released whole, and it is in use while
+ * any member is. So the members of a merged group, which share one DAX
+ * device, become release-pending together and are released together, in
+ * one Release DC, once nothing holds the device; no DAX device is ever
+ * shrunk, and none keeps a member whose capacity went back to the device.
+ * A forced release tears down the extents it names at once; the rest of
+ * their groups get an ordinary release.
+ *
+ * DAX devices are created by __dcd_dax_populate() after each batch of
+ * extent devices (chain answered, extent list adopted, region attached),
+ * when every member of a tag group that the batch completes is tracked:
+ * one per untagged extent, one per tag group dcd_group_plan() merges,
+ * else one per member, the reason logged once and shown in
+ * extentX.Y/group. Adopted extents (reload, reboot, orphans) regroup the
+ * same way; the plan depends only on the members, not on offer order.
  *
  * Locking: everything here runs with dcd->lock held (the __ prefix), from
  * the event work, the DAX region driver or a sysfs store. Mailbox commands
  * are sent under it, which serialises them per memdev and orders them with
  * the extent state. Extent devices are never unregistered under it: they
- * are queued on dcd->dead and unregistered by dcd_unlock().
+ * are queued on dcd->dead and unregistered by dcd_unlock(); their DAX
+ * devices are deleted when they are queued (__dcd_extdev_kill()), so
+ * before any Release DC for their capacity.
  */
 
 /* Longest gap between two retries of a failed Release DC */
@@ -311,15 +333,110 @@ static void __dcd_slot_place(struct dcd_dev *dcd, u32 i,
 	if (he->state == DCD_EXT_ORPHAN)
 		he->state = DCD_EXT_ACCEPTED;
 	he->priv = dcd_extdev_add(dcd, rgn, &he->ext, he->state);
-	if (!he->priv) {
+	if (!he->priv)
 		dev_warn(&dcd->cxlmd->dev,
 			 "extent %#llx+%#llx: no sysfs device\n",
 			 he->ext.dpa, he->ext.len);
-		return;
+	/* its DAX device comes from __dcd_dax_populate(), with its group's */
+}
+
+static const char *dcd_grp_why(enum dcd_grp g)
+{
+	switch (g) {
+	case DCD_GRP_NOT_CONTIGUOUS:
+		return "not contiguous in sequence order";
+	case DCD_GRP_INCOMPLETE:
+		return "sequence numbers are not 0..n-1";
+	case DCD_GRP_REGIONS:
+		return "not all in one region";
+	default:
+		return dcd_grp_name(g);
 	}
-	__dcd_dax_add(dcd, he->priv);
-	if (he->state == DCD_EXT_RELEASE_PENDING)
-		dcd_dax_set_pending(he->priv, true);
+}
+
+static void __dcd_dax_add_one(struct dcd_dev *dcd, struct dcd_extent_dev *edev,
+			      enum dcd_grp g)
+{
+	WRITE_ONCE(edev->group, g);
+	edev->dax_done = true;
+	__dcd_dax_add(dcd, &edev, 1);
+	if (READ_ONCE(edev->state) == DCD_EXT_RELEASE_PENDING)
+		dcd_dax_set_pending(edev, true);
+}
+
+/*
+ * Give the extent devices without a DAX device theirs: one per untagged
+ * extent; one per tag group dcd_group_plan() merges (complete, in one
+ * region, contiguous in sequence order), whose members must all have an
+ * extent device in that region and no DAX device yet; else one per member,
+ * with the reason logged once for the group. A decision is not revisited
+ * while its devices exist (an extent keeps @dax_done).
+ */
+static void __dcd_dax_populate(struct dcd_dev *dcd)
+{
+	struct dcd_range committed[16], span;
+	struct dcd_extent_dev **edevs;
+	u32 i, k, n, ncm;
+	enum dcd_grp g;
+	u32 *gs;
+
+	lockdep_assert_held(&dcd->lock);
+	gs = kvcalloc(DCD_EXTENTS_MAX, sizeof(*gs), GFP_KERNEL);
+	edevs = kvcalloc(DCD_EXTENTS_MAX, sizeof(*edevs), GFP_KERNEL);
+	if (!gs || !edevs) {
+		dev_err(&dcd->cxlmd->dev, "out of memory: DAX devices not created\n");
+		goto out;
+	}
+	ncm = __dcd_committed(dcd, committed, ARRAY_SIZE(committed));
+	for (i = 0; i < dcd->set->cap; i++) {
+		struct dcd_host_extent *he = &dcd->set->slot[i];
+		struct dcd_extent_dev *edev = he->priv;
+
+		if (he->state == DCD_EXT_FREE || !edev || edev->dax_done)
+			continue;
+		n = dcd_group_members(dcd->set, i, gs, DCD_EXTENTS_MAX);
+		if (!n || n > DCD_EXTENTS_MAX)
+			continue;
+		g = dcd_group_plan(dcd->set, gs, n, committed, ncm, &span);
+		for (k = 0; g == DCD_GRP_MERGED && k < n; k++) {
+			edevs[k] = dcd->set->slot[gs[k]].priv;
+			if (!edevs[k] || edevs[k]->dax_done ||
+			    edevs[k]->rgn != edev->rgn)
+				g = DCD_GRP_REGIONS;
+		}
+		if (g == DCD_GRP_MERGED) {
+			for (k = 0; k < n; k++) {
+				WRITE_ONCE(edevs[k]->group, g);
+				edevs[k]->dax_done = true;
+			}
+			__dcd_dax_add(dcd, edevs, n);
+			for (k = 0; k < n; k++)
+				if (READ_ONCE(edevs[k]->state) ==
+				    DCD_EXT_RELEASE_PENDING)
+					dcd_dax_set_pending(edevs[k], true);
+			if (n > 1)
+				dev_info(&dcd->cxlmd->dev,
+					 "tag group %pUb: one DAX device over its %u extents, DPA %#llx+%#llx\n",
+					 he->ext.tag, n, span.start, span.len);
+			continue;
+		}
+		if (g == DCD_GRP_UNTAGGED) {
+			__dcd_dax_add_one(dcd, edev, g);
+			continue;
+		}
+		dev_info(&dcd->cxlmd->dev,
+			 "tag group %pUb: its %u extents are %s: one DAX device per extent\n",
+			 he->ext.tag, n, dcd_grp_why(g));
+		for (k = 0; k < n; k++) {
+			struct dcd_extent_dev *e = dcd->set->slot[gs[k]].priv;
+
+			if (e && !e->dax_done)
+				__dcd_dax_add_one(dcd, e, g);
+		}
+	}
+out:
+	kvfree(gs);
+	kvfree(edevs);
 }
 
 /* Insert an extent accepted on the device into the host set. */
@@ -358,16 +475,38 @@ static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
 }
 
 /*
- * In use: its DAX device is held; an extent without an extent device (its
- * region went away) is in use while a zombie DAX device of it is held.
+ * Busy: its DAX device is held; an extent without an extent device (its
+ * region went away) is busy while a zombie DAX device of it is held.
  */
-static bool __dcd_in_use(struct dcd_dev *dcd, u32 i)
+static bool __dcd_slot_busy(struct dcd_dev *dcd, u32 i)
 {
 	struct dcd_host_extent *he = &dcd->set->slot[i];
 
 	if (he->priv)
 		return dcd_dax_in_use(he->priv);
 	return dcd_dax_zombie_busy(dcd, he->ext.dpa, he->ext.len);
+}
+
+/*
+ * In use: the extent or, for a tagged one, any member of its tag group is
+ * busy (a group is released as a whole; a merged one shares a device).
+ */
+static bool __dcd_in_use(struct dcd_dev *dcd, u32 i)
+{
+	const u8 *tag = dcd->set->slot[i].ext.tag;
+	u32 j;
+
+	if (dcd_tag_is_null(tag))
+		return __dcd_slot_busy(dcd, i);
+	for (j = 0; j < dcd->set->cap; j++) {
+		const struct dcd_host_extent *h = &dcd->set->slot[j];
+
+		if (h->state != DCD_EXT_FREE &&
+		    !memcmp(h->ext.tag, tag, DCD_TAG_SIZE) &&
+		    __dcd_slot_busy(dcd, j))
+			return true;
+	}
+	return false;
 }
 
 /**
@@ -421,8 +560,8 @@ static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
  * Send Release DC for @nr ranges; failed ones are queued for retry. The
  * CPU caches are written back and invalidated first (corner case 36): the
  * extents are not in use any more (no System RAM, DAX device unused and
- * already unlinked; deleted when dcd->lock is dropped), so no line of
- * theirs can be dirtied again before the device takes the capacity back.
+ * already deleted by __dcd_extdev_kill()), so no line of theirs can be
+ * dirtied again before the device takes the capacity back.
  */
 static int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r,
 			      u32 nr, bool queue)
@@ -498,14 +637,16 @@ void __dcd_retry_releases(struct dcd_dev *dcd)
  * __dcd_retry_pending() - release pending extents whose use ended
  * @dcd: memdev state, dcd->lock held
  *
- * Sends Release DC for each and queues its extent and DAX devices for
- * deletion; recounts @dcd->nr_pending.
+ * Sends Release DC for each (the pending members of a tag group together,
+ * in one command, after one in-use check for the group) and queues their
+ * extent and DAX devices for deletion; recounts @dcd->nr_pending.
  */
 void __dcd_retry_pending(struct dcd_dev *dcd)
 {
+	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
 	unsigned int left = 0;
-	struct dcd_range r;
-	u32 i;
+	u32 i, k, n, nr;
+	int s;
 
 restart:
 	for (i = 0; i < dcd->set->cap; i++) {
@@ -517,13 +658,28 @@ restart:
 			left++;
 			continue;
 		}
-		r.start = he->ext.dpa;
-		r.len = he->ext.len;
-		dev_info(&dcd->cxlmd->dev,
-			 "extent %#llx+%#llx no longer in use: released\n",
-			 r.start, r.len);
-		__dcd_untrack(dcd, i);
-		__dcd_send_release(dcd, &r, 1, true);
+		n = dcd_group_members(dcd->set, i, dcd->slots,
+				      DCD_EXTENTS_MAX);
+		n = min_t(u32, n, DCD_EXTENTS_MAX);
+		/* collect first: removing a slot may move the others */
+		for (k = 0, nr = 0; k < n; k++) {
+			struct dcd_host_extent *h = &dcd->set->slot[dcd->slots[k]];
+
+			if (h->state != DCD_EXT_RELEASE_PENDING)
+				continue;
+			r[nr].start = h->ext.dpa;
+			r[nr].len = h->ext.len;
+			nr++;
+			dev_info(&dcd->cxlmd->dev,
+				 "extent %#llx+%#llx no longer in use: released\n",
+				 h->ext.dpa, h->ext.len);
+		}
+		for (k = 0; k < nr; k++) {
+			s = dcd_extent_set_find(dcd->set, r[k].start, r[k].len);
+			if (s >= 0)
+				__dcd_untrack(dcd, s);
+		}
+		__dcd_send_release(dcd, r, nr, true);
 		left = 0;
 		goto restart;
 	}
@@ -550,24 +706,46 @@ static u32 __dcd_match(struct dcd_dev *dcd, u64 dpa, u64 len)
 }
 
 /*
- * Release every extent [dpa, dpa + len) touches. Not in use: untracked and
- * released (unless @forced). In use: release-pending (or, if @forced, torn
- * down anyway with a crit line). Return: extents touched.
+ * Append the other members of the tag groups of the @named slots in
+ * dcd->slots (they fit: the array holds the whole set). Return: the total.
+ */
+static u32 __dcd_expand(struct dcd_dev *dcd, u32 named)
+{
+	u32 total;
+
+	total = dcd_release_expand(dcd->set, dcd->slots, named,
+				   DCD_EXTENTS_MAX);
+	if (WARN_ON_ONCE(total > DCD_EXTENTS_MAX))
+		total = DCD_EXTENTS_MAX;
+	return total;
+}
+
+/*
+ * Release every extent [dpa, dpa + len) touches, and the rest of their tag
+ * groups. Not in use: untracked and released (unless @forced and named by
+ * the range: the device took those already). In use: release-pending (or,
+ * if @forced and named, torn down anyway with a crit line). Return: extents
+ * the range touches.
  */
 static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
 				  bool forced)
 {
 	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
+	/* forced extents: untracked, no Release DC (room: see BUILD_BUG_ON) */
+	struct dcd_range *gone = r + DCD_EXTENTS_MAX;
 	u32 *slots = dcd->slots;
-	u32 n, i, nr = 0;
+	u32 named, n, i, nr = 0, nr_gone = 0;
 	int s;
 
-	n = __dcd_match(dcd, dpa, len);
+	BUILD_BUG_ON(sizeof(struct dcd_extent) < 2 * sizeof(struct dcd_range));
+	named = __dcd_match(dcd, dpa, len);
+	n = __dcd_expand(dcd, named);
 	/* collect first: removing a slot may move the others */
 	for (i = 0; i < n; i++) {
 		struct dcd_host_extent *he = &dcd->set->slot[slots[i]];
+		bool force = forced && i < named;
 
-		if (!forced && __dcd_in_use(dcd, slots[i])) {
+		if (!force && __dcd_in_use(dcd, slots[i])) {
 			if (he->state != DCD_EXT_RELEASE_PENDING) {
 				he->state = DCD_EXT_RELEASE_PENDING;
 				dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
@@ -584,22 +762,33 @@ static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
 			}
 			continue;
 		}
-		if (forced && __dcd_in_use(dcd, slots[i]))
+		if (force && __dcd_in_use(dcd, slots[i]))
 			dev_crit(&dcd->cxlmd->dev,
 				 "forced release of extent %#llx+%#llx while in use\n",
 				 he->ext.dpa, he->ext.len);
+		if (force) {
+			gone[nr_gone].start = he->ext.dpa;
+			gone[nr_gone].len = he->ext.len;
+			nr_gone++;
+			continue;
+		}
 		r[nr].start = he->ext.dpa;
 		r[nr].len = he->ext.len;
 		nr++;
+	}
+	for (i = 0; i < nr_gone; i++) {
+		s = dcd_extent_set_find(dcd->set, gone[i].start, gone[i].len);
+		if (s >= 0)
+			__dcd_untrack(dcd, s);
 	}
 	for (i = 0; i < nr; i++) {
 		s = dcd_extent_set_find(dcd->set, r[i].start, r[i].len);
 		if (s >= 0)
 			__dcd_untrack(dcd, s);
 	}
-	if (nr && !forced)
+	if (nr)
 		__dcd_send_release(dcd, r, nr, true);
-	return n;
+	return named;
 }
 
 static void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev,
@@ -625,9 +814,11 @@ static void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev
  * @len: length of the range
  * @user: from user space (sysfs)
  *
+ * Releases the rest of their tag groups too.
+ *
  * Return: 0 (released, or queued for retry), -ENOENT if the range touches
- * no extent, -EBUSY if one of them is in use or already release-pending,
- * -ENODEV if the device is going away.
+ * no extent, -EBUSY if one of them (or of their groups) is in use or
+ * already release-pending, -ENODEV if the device is going away.
  */
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user)
 {
@@ -639,6 +830,7 @@ int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user)
 	n = __dcd_match(dcd, dpa, len);
 	if (!n)
 		return -ENOENT;
+	n = __dcd_expand(dcd, n);
 	for (i = 0; i < n; i++)
 		if (__dcd_in_use(dcd, slots[i]) ||
 		    dcd->set->slot[slots[i]].state == DCD_EXT_RELEASE_PENDING)
@@ -711,6 +903,7 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 	}
 	if (!c->closed)
 		dcd_chain_close(c);
+	dcd->inject_armed = false;
 	ctx.nr_committed = __dcd_committed(dcd, committed,
 					   ARRAY_SIZE(committed));
 	/* host-wide tags: validate and reserve the accepted ones atomically */
@@ -748,6 +941,8 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 		__dcd_track(dcd, &c->ext[i],
 			    __dcd_region_nth(dcd, c->host_region[i]));
 	}
+	/* every accepted member of a group is tracked: plan and create */
+	__dcd_dax_populate(dcd);
 	dev_dbg(dev, "DC add: %u records, %u accepted, %u duplicates\n",
 		c->nr_records, n, c->nr_dup);
 out:
@@ -770,7 +965,19 @@ void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev)
 
 	switch (ev->type) {
 	case DCD_EV_ADD:
-		rc = dcd_chain_stage(dcd->chain, ev, get_jiffies_64());
+		if (dcd->inject_armed && dcd_tag_is_null(ev->ext.tag)) {
+			struct dcd_event tagged = *ev;
+
+			if (!dcd->chain->nr_records || dcd->chain->closed)
+				dev_info(&dcd->cxlmd->dev,
+					 "test: add chain tagged %pUb (inject_tag)\n",
+					 dcd->inject_tag);
+			memcpy(tagged.ext.tag, dcd->inject_tag, DCD_TAG_SIZE);
+			rc = dcd_chain_stage(dcd->chain, &tagged,
+					     get_jiffies_64());
+		} else {
+			rc = dcd_chain_stage(dcd->chain, ev, get_jiffies_64());
+		}
 		dcd->chain_seen = true;
 		if (rc == DCD_CHAIN_CLOSED)
 			__dcd_chain_finish(dcd, false);
@@ -846,7 +1053,9 @@ int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr)
 /**
  * __dcd_resync() - reconcile the host's extents with the device's list
  * @dcd: memdev state, dcd->lock held
- * @adopt: unused, reserved
+ * @adopt: called by __dcd_region_attach(), which places the orphans and
+ *	creates the DAX devices itself; otherwise DAX devices are created
+ *	here for what was adopted
  *
  * Extents the device has and the host does not are adopted into the region
  * that covers them (no Add Response: they are accepted already) or listed
@@ -944,6 +1153,8 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 		dcd->cnt[DCD_CNT_INVALID_RELEASED]++;
 		__dcd_send_release(dcd, &bad[i], 1, true);
 	}
+	if (!adopt)
+		__dcd_dax_populate(dcd);
 	if (res.nr_adopt || res.nr_orphan || res.nr_stale || res.nr_invalid)
 		dev_info(&dcd->cxlmd->dev,
 			 "extent list: %u known, %u adopted, %u orphans, %u invalid, %u dropped\n",
@@ -981,6 +1192,7 @@ void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
 		__dcd_slot_place(dcd, i, rgn);
 		dcd->cnt[DCD_CNT_ADOPTED]++;
 	}
+	__dcd_dax_populate(dcd);
 }
 
 /**
@@ -1069,4 +1281,82 @@ void __dcd_extents_orphan_all(struct dcd_dev *dcd)
 		__dcd_region_detach(dcd, rgn, false);
 		rgn->dcd = NULL;
 	}
+}
+
+/*
+ * Test hook, debugfs memX/inject_tag (root only). QEMU 10.0 sends null tags
+ * only; a UUID written here is stamped on every null-tagged record of the
+ * next Add chain, as if the device had sent it (sequence numbers stay 0, a
+ * non-sharable group), so guest tests can exercise tag groups. The chain's
+ * answer disarms it; writing 0 disarms it too. Reads the armed tag or 0.
+ * The device itself keeps the extents untagged: a re-read of its extent
+ * list (reload, reboot) adopts them as untagged extents.
+ */
+static ssize_t dcd_inject_tag_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	int n, rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	if (dcd->inject_armed)
+		n = scnprintf(buf, sizeof(buf), "%pUb\n", dcd->inject_tag);
+	else
+		n = scnprintf(buf, sizeof(buf), "0\n");
+	mutex_unlock(&dcd->lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static ssize_t dcd_inject_tag_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	uuid_t tag;
+	bool arm;
+	int rc;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	arm = buf[0] && strcmp(buf, "0");
+	if (arm && uuid_parse(buf, &tag))
+		return -EINVAL;
+	if (arm && uuid_is_null(&tag))
+		arm = false;
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	if (arm)
+		memcpy(dcd->inject_tag, &tag, DCD_TAG_SIZE);
+	dcd->inject_armed = arm;
+	mutex_unlock(&dcd->lock);
+	return len;
+}
+
+static const struct file_operations dcd_inject_tag_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dcd_inject_tag_read,
+	.write = dcd_inject_tag_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * dcd_extents_debugfs() - the extent test hooks in a memdev's debugfs dir
+ * @dcd: memdev state
+ * @dir: its debugfs directory
+ *
+ * Context: process context.
+ */
+void dcd_extents_debugfs(struct dcd_dev *dcd, struct dentry *dir)
+{
+	debugfs_create_file("inject_tag", 0600, dir, dcd,
+			    &dcd_inject_tag_fops);
 }

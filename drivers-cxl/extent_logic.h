@@ -28,7 +28,12 @@
  *  4. dcd_chain_reset().
  *
  * Release (type 1) and forced release (type 2) records are not staged:
- * dcd_release_match() finds the extents the range touches.
+ * dcd_release_match() finds the extents the range touches and
+ * dcd_release_expand() adds the rest of their tag groups.
+ *
+ * DAX devices: dcd_group_members() lists a tracked extent's tag group in
+ * sequence order and dcd_group_plan() decides whether the group gets one
+ * DAX device (DCD_GRP_MERGED) or one per extent.
  */
 
 #include <linux/types.h>
@@ -414,6 +419,20 @@ struct dcd_validate_ctx {
 	void *tag_arg;
 };
 
+/*
+ * How the extents of a tag group map to DAX devices (dcd_group_plan()).
+ * DCD_GRP_MERGED: one DAX device spans the whole group; every other value
+ * means one DAX device per extent, for the reason given.
+ */
+enum dcd_grp {
+	DCD_GRP_UNTAGGED = 0,	/* null tag: an independent extent */
+	DCD_GRP_MERGED,		/* complete and contiguous: one device */
+	DCD_GRP_NOT_CONTIGUOUS,	/* not DPA/HPA contiguous in sequence order */
+	DCD_GRP_INCOMPLETE,	/* sequence numbers not 0..n-1 (gap, duplicate) */
+	DCD_GRP_REGIONS,	/* members not all in one committed region */
+	DCD_GRP_NR
+};
+
 /* Classes of the device's extents in dcd_reconcile() */
 enum dcd_recon {
 	DCD_RECON_KNOWN = 0,	/* on both sides, same range */
@@ -504,6 +523,17 @@ u32 dcd_release_match(const struct dcd_extent_set *set, u64 dpa, u64 len,
 		      u32 *slots, u32 max_slots);
 u32 dcd_release_mark(struct dcd_extent_set *set, const struct dcd_event *ev,
 		     u32 *slots, u32 max_slots);
+
+/* ---- Tag groups: one DAX device per group ---- */
+
+u32 dcd_release_expand(const struct dcd_extent_set *set, u32 *slots, u32 n,
+		       u32 max_slots);
+u32 dcd_group_members(const struct dcd_extent_set *set, u32 slot, u32 *slots,
+		      u32 max_slots);
+enum dcd_grp dcd_group_plan(const struct dcd_extent_set *set, const u32 *slots,
+			    u32 n, const struct dcd_range *committed,
+			    u32 nr_committed, struct dcd_range *span);
+const char *dcd_grp_name(enum dcd_grp g);
 
 /* ---- Reconciliation ---- */
 

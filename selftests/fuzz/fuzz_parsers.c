@@ -118,6 +118,24 @@ static void fuzz_events(u8 *p, size_t n, bool fix)
 				abort();
 		dcd_chain_reset(&chain);
 	}
+	/* every tracked group: plan it; a merged span is its members' sum */
+	for (i = 0; i < set->cap; i++) {
+		struct dcd_range span;
+		u64 sum = 0;
+		u32 nm;
+
+		nm = dcd_group_members(set, i, slots, 16);
+		if (!nm || nm > 16)
+			continue;
+		if (dcd_group_plan(set, slots, nm, committed, 2, &span) !=
+		    DCD_GRP_MERGED)
+			continue;
+		for (j = 0; j < nm; j++)
+			sum += set->slot[slots[j]].ext.len;
+		if (span.len != sum ||
+		    span.start != set->slot[slots[0]].ext.dpa)
+			abort();
+	}
 	if (chain.open) {
 		dcd_chain_close(&chain);
 		dcd_chain_validate(&chain, &ctx);

@@ -1016,6 +1016,324 @@ static void test_reconcile(void)
 	   "reconcile against an empty device list: all host extents stale");
 }
 
+/* Track an extent with a tag and a sequence number, as adopted. */
+static int track_seq(u64 dpa, u64 len, u8 tag, u16 seq)
+{
+	struct dcd_extent e = { .dpa = dpa, .len = len, .seq = seq };
+
+	e.tag[0] = tag;
+	return dcd_extent_set_insert(set, &e, 0, DCD_EXT_ACCEPTED);
+}
+
+/* Track the accepted records of the last validated chain, in offer order. */
+static void track_chain(void)
+{
+	u32 i;
+
+	for (i = 0; i < chain->nr; i++)
+		if (chain->verdict[i] == DCD_REJ_NONE)
+			dcd_extent_set_insert(set, &chain->ext[i],
+					      chain->dc_region[i],
+					      DCD_EXT_ACCEPTED);
+}
+
+/* Plan the group of the extent at @dpa; @nr gets its size. */
+static enum dcd_grp plan_at(u64 dpa, u64 len, u32 *nr, struct dcd_range *span)
+{
+	static u32 slots[DCD_EXTENTS_MAX];
+	int slot = dcd_extent_set_find(set, dpa, len);
+
+	*nr = 0;
+	if (slot < 0)
+		return DCD_GRP_NR;
+	*nr = dcd_group_members(set, slot, slots, DCD_EXTENTS_MAX);
+	return dcd_group_plan(set, slots, *nr, committed, 1, span);
+}
+
+static void test_group_plan(void)
+{
+	struct dcd_validate_ctx ctx;
+	struct dcd_range span;
+	u32 slots[16], n, i;
+
+	reset_all();
+	ctx = ctx_default();
+	{
+		struct dcd_event evs[2] = {
+			add_tagged(0, 64 * MiB, true, 0x31, 0),
+			add_tagged(64 * MiB, 64 * MiB, false, 0x31, 0),
+		};
+
+		run_chain(evs, 2, &ctx);
+		track_chain();
+		ok(plan_at(64 * MiB, 64 * MiB, &n, &span) == DCD_GRP_MERGED &&
+		   n == 2 && span.start == 0 && span.len == 128 * MiB,
+		   "contiguous group of 2: one DAX device over both");
+	}
+
+	reset_all();
+	{
+		static const u64 order[8] = { 5, 0, 7, 2, 1, 6, 3, 4 };
+		struct dcd_event evs[8];
+
+		/* non-sharable: offered in any order, laid out by DPA */
+		for (i = 0; i < 8; i++)
+			evs[i] = add_tagged(32 * MiB + order[i] * 2 * MiB,
+					    2 * MiB, i < 7, 0x32, 0);
+		run_chain(evs, 8, &ctx);
+		track_chain();
+		ok(chain->nr_accept == 8 &&
+		   plan_at(32 * MiB, 2 * MiB, &n, &span) == DCD_GRP_MERGED &&
+		   n == 8 && span.start == 32 * MiB && span.len == 16 * MiB,
+		   "contiguous group of 8 (non-sharable, any offer order): one device");
+		n = dcd_group_members(set, dcd_extent_set_find(set, 46 * MiB,
+							       2 * MiB),
+				      slots, 16);
+		for (i = 1; i < n; i++)
+			if (set->slot[slots[i]].ext.dpa <=
+			    set->slot[slots[i - 1]].ext.dpa)
+				break;
+		ok(n == 8 && i == 8, "non-sharable group members come in DPA order");
+	}
+
+	reset_all();
+	ctx.sharable = 0x1;
+	{
+		struct dcd_event evs[8];
+
+		for (i = 0; i < 8; i++)
+			evs[i] = add_tagged(i * 4 * MiB, 4 * MiB, i < 7, 0x33, i);
+		run_chain(evs, 8, &ctx);
+		track_chain();
+		ok(chain->nr_accept == 8 &&
+		   plan_at(28 * MiB, 4 * MiB, &n, &span) == DCD_GRP_MERGED &&
+		   n == 8 && span.len == 32 * MiB,
+		   "sharable contiguous group of 8, sequence 0..7: one device");
+	}
+	ctx.sharable = 0;
+
+	reset_all();
+	{
+		struct dcd_event evs[2] = {
+			add_tagged(0, 2 * MiB, true, 0x34, 0),
+			add_tagged(4 * MiB, 2 * MiB, false, 0x34, 0),
+		};
+
+		run_chain(evs, 2, &ctx);
+		track_chain();
+		ok(chain->nr_accept == 2 &&
+		   plan_at(0, 2 * MiB, &n, &span) == DCD_GRP_NOT_CONTIGUOUS &&
+		   n == 2, "group with a hole: one device per extent");
+	}
+
+	/* out-of-order sequence (adopted: the device list order is arbitrary) */
+	reset_all();
+	track_seq(0, 2 * MiB, 0x35, 1);
+	track_seq(2 * MiB, 2 * MiB, 0x35, 0);
+	ok(plan_at(0, 2 * MiB, &n, &span) == DCD_GRP_NOT_CONTIGUOUS,
+	   "sequence 0 placed after sequence 1: not contiguous in sequence order");
+	reset_all();
+	track_seq(2 * MiB, 2 * MiB, 0x36, 1);
+	track_seq(0, 2 * MiB, 0x36, 0);
+	ok(plan_at(2 * MiB, 2 * MiB, &n, &span) == DCD_GRP_MERGED &&
+	   span.start == 0 && span.len == 4 * MiB,
+	   "members listed out of sequence order are sorted: one device");
+	reset_all();
+	ctx.sharable = 0x1;
+	{
+		struct dcd_event evs[2] = {
+			add_tagged(2 * MiB, 2 * MiB, true, 0x37, 1),
+			add_tagged(0, 2 * MiB, false, 0x37, 0),
+		};
+
+		run_chain(evs, 2, &ctx);
+		ok(chain->nr_accept == 0 && chain->verdict[0] == DCD_REJ_SEQ_ORDER,
+		   "fresh sharable group offered out of sequence order is rejected");
+	}
+	ctx.sharable = 0;
+
+	/* duplicate and missing sequence numbers */
+	reset_all();
+	track_seq(0, 2 * MiB, 0x38, 0);
+	track_seq(2 * MiB, 2 * MiB, 0x38, 0);
+	track_seq(4 * MiB, 2 * MiB, 0x38, 1);
+	ok(plan_at(4 * MiB, 2 * MiB, &n, &span) == DCD_GRP_INCOMPLETE && n == 3,
+	   "duplicate sequence number: one device per extent");
+	reset_all();
+	track_seq(0, 2 * MiB, 0x39, 0);
+	track_seq(2 * MiB, 2 * MiB, 0x39, 2);
+	ok(plan_at(0, 2 * MiB, &n, &span) == DCD_GRP_INCOMPLETE,
+	   "sequence 0, 2 (member 1 missing): incomplete, one device per extent");
+
+	/* a tag cannot span chains: the group is the first chain's members */
+	reset_all();
+	{
+		struct dcd_event evs[2] = {
+			add_tagged(0, 2 * MiB, true, 0x3a, 0),
+			add_tagged(2 * MiB, 2 * MiB, false, 0x3a, 0),
+		};
+		struct dcd_event late = add_tagged(4 * MiB, 2 * MiB, false,
+						   0x3a, 0);
+
+		run_chain(evs, 2, &ctx);
+		track_chain();
+		run_chain(&late, 1, &ctx);
+		track_chain();
+		ok(chain->verdict[0] == DCD_REJ_TAG_REUSED &&
+		   plan_at(0, 2 * MiB, &n, &span) == DCD_GRP_MERGED && n == 2 &&
+		   span.len == 4 * MiB,
+		   "group split across chains: the later part is rejected, the first stays one device");
+	}
+
+	/* mixed tagged and untagged extents in one chain */
+	reset_all();
+	{
+		struct dcd_event evs[4] = {
+			add_tagged(0, 2 * MiB, true, 0x3b, 0),
+			add_tagged(2 * MiB, 2 * MiB, true, 0, 0),
+			add_tagged(4 * MiB, 2 * MiB, true, 0x3b, 0),
+			add_tagged(8 * MiB, 2 * MiB, false, 0, 0),
+		};
+
+		run_chain(evs, 4, &ctx);
+		track_chain();
+		ok(chain->nr_accept == 4 &&
+		   plan_at(4 * MiB, 2 * MiB, &n, &span) ==
+		   DCD_GRP_NOT_CONTIGUOUS && n == 2 &&
+		   plan_at(2 * MiB, 2 * MiB, &n, &span) == DCD_GRP_UNTAGGED &&
+		   n == 1 && plan_at(8 * MiB, 2 * MiB, &n, &span) ==
+		   DCD_GRP_UNTAGGED,
+		   "mixed chain: untagged extent between members splits the group");
+	}
+	reset_all();
+	{
+		struct dcd_event evs[3] = {
+			add_tagged(0, 2 * MiB, true, 0x3c, 0),
+			add_tagged(8 * MiB, 2 * MiB, true, 0, 0),
+			add_tagged(2 * MiB, 2 * MiB, false, 0x3c, 0),
+		};
+
+		run_chain(evs, 3, &ctx);
+		track_chain();
+		ok(plan_at(0, 2 * MiB, &n, &span) == DCD_GRP_MERGED && n == 2 &&
+		   span.len == 4 * MiB &&
+		   plan_at(8 * MiB, 2 * MiB, &n, &span) == DCD_GRP_UNTAGGED,
+		   "mixed chain: contiguous tagged members merge, untagged stays alone");
+	}
+
+	/* members in different committed regions */
+	reset_all();
+	track_seq(254 * MiB, 2 * MiB, 0x3d, 0);
+	track_seq(256 * MiB, 2 * MiB, 0x3d, 0);
+	ok(plan_at(254 * MiB, 2 * MiB, &n, &span) == DCD_GRP_REGIONS,
+	   "member outside the committed region: one device per extent");
+
+	ok(dcd_group_plan(set, slots, 0, committed, 1, &span) ==
+	   DCD_GRP_INCOMPLETE, "empty group is never merged");
+	reset_all();
+	for (i = 0; i < 20; i++)
+		track_seq(i * 2 * MiB, 2 * MiB, 0x3e, 0);
+	ok(dcd_group_members(set, 0, slots, 16) == 20,
+	   "group larger than the slot array reports its full size");
+	ok(strcmp(dcd_grp_name(DCD_GRP_MERGED), dcd_grp_name(DCD_GRP_REGIONS)) &&
+	   !strcmp(dcd_grp_name(DCD_GRP_NOT_CONTIGUOUS), "not-contiguous") &&
+	   !strcmp(dcd_grp_name(99), "unknown"), "group plan names");
+	reset_all();
+}
+
+static void test_group_release(void)
+{
+	struct dcd_event ev = { .type = DCD_EV_RELEASE };
+	u32 slots[16], n;
+	int a, b, c, u;
+
+	reset_all();
+	a = track_seq(0, 2 * MiB, 0x41, 0);
+	u = track_seq(16 * MiB, 2 * MiB, 0, 0);
+	b = track_seq(2 * MiB, 2 * MiB, 0x41, 0);
+	c = track_seq(4 * MiB, 2 * MiB, 0x41, 0);
+
+	n = dcd_release_match(set, 2 * MiB, 2 * MiB, slots, 16);
+	ok(n == 1 && slots[0] == (u32)b, "partial group release names one member");
+	n = dcd_release_expand(set, slots, n, 16);
+	ok(n == 3 && slots[0] == (u32)b &&
+	   ((slots[1] == (u32)a && slots[2] == (u32)c) ||
+	    (slots[1] == (u32)c && slots[2] == (u32)a)),
+	   "partial group release expands to the whole group, named member first");
+
+	n = dcd_release_match(set, 0, 6 * MiB, slots, 16);
+	ok(n == 3, "release of the whole group names all three");
+	ok(dcd_release_expand(set, slots, n, 16) == 3,
+	   "whole-group release adds nothing twice");
+
+	n = dcd_release_match(set, 16 * MiB, 2 * MiB, slots, 16);
+	ok(dcd_release_expand(set, slots, n, 16) == 1 && slots[0] == (u32)u,
+	   "untagged release is not expanded");
+
+	n = dcd_release_match(set, 0, 2 * MiB, slots, 1);
+	ok(dcd_release_expand(set, slots, n, 1) == 3,
+	   "expansion beyond the slot array reports the full count");
+
+	ev.ext.dpa = 4 * MiB;
+	ev.ext.len = 2 * MiB;
+	n = dcd_release_mark(set, &ev, slots, 16);
+	ok(n == 3 && set->slot[a].state == DCD_EXT_RELEASE_PENDING &&
+	   set->slot[b].state == DCD_EXT_RELEASE_PENDING &&
+	   set->slot[c].state == DCD_EXT_RELEASE_PENDING &&
+	   set->slot[u].state == DCD_EXT_ACCEPTED,
+	   "release of one member marks the whole group pending, not others");
+
+	reset_all();
+	a = track_seq(0, 2 * MiB, 0x42, 0);
+	b = track_seq(2 * MiB, 2 * MiB, 0x42, 0);
+	ev.type = DCD_EV_FORCED_RELEASE;
+	ev.ext.dpa = 2 * MiB;
+	n = dcd_release_mark(set, &ev, slots, 16);
+	ok(n == 2 && set->slot[b].state == DCD_EXT_FORCED &&
+	   set->slot[a].state == DCD_EXT_RELEASE_PENDING,
+	   "forced release of one member: ordinary release for the rest");
+	reset_all();
+}
+
+static void test_group_adopt(void)
+{
+	/* the device's list after a reload, in its own order */
+	struct dcd_extent dev[5] = {
+		{ .dpa = 12 * MiB, .len = 4 * MiB, .seq = 2 },
+		{ .dpa = 0, .len = 4 * MiB },
+		{ .dpa = 4 * MiB, .len = 4 * MiB, .seq = 0 },
+		{ .dpa = 8 * MiB, .len = 4 * MiB, .seq = 1 },
+		{ .dpa = 300 * MiB, .len = 2 * MiB },
+	};
+	struct dcd_recon_result res;
+	static bool stale[512];
+	struct dcd_range span;
+	u8 cls[5];
+	u32 i, n;
+
+	dev[0].tag[0] = 0x51;
+	dev[2].tag[0] = 0x51;
+	dev[3].tag[0] = 0x51;
+	dev[4].tag[0] = 0x52;
+	reset_all();
+	dcd_reconcile(set, dev, 5, &cfg, committed, 1, cls, stale, &res);
+	for (i = 0; i < 5; i++)
+		if (cls[i] == DCD_RECON_ADOPT || cls[i] == DCD_RECON_ORPHAN)
+			dcd_extent_set_insert(set, &dev[i], 0,
+					      cls[i] == DCD_RECON_ADOPT ?
+					      DCD_EXT_ACCEPTED : DCD_EXT_ORPHAN);
+	ok(res.nr_adopt == 4 && res.nr_orphan == 1,
+	   "reload: the group's extents are adopted");
+	ok(plan_at(8 * MiB, 4 * MiB, &n, &span) == DCD_GRP_MERGED && n == 3 &&
+	   span.start == 4 * MiB && span.len == 12 * MiB,
+	   "adopted group regroups into one device in sequence order");
+	ok(plan_at(0, 4 * MiB, &n, &span) == DCD_GRP_UNTAGGED,
+	   "adopted untagged extent keeps its own device");
+	ok(plan_at(300 * MiB, 2 * MiB, &n, &span) == DCD_GRP_REGIONS,
+	   "orphan tagged extent (no region) gets no merged device");
+	reset_all();
+}
+
 int main(void)
 {
 	set = calloc(1, dcd_extent_set_size(512));
@@ -1038,6 +1356,9 @@ int main(void)
 	test_release();
 	test_set();
 	test_reconcile();
+	test_group_plan();
+	test_group_release();
+	test_group_adopt();
 	free(set);
 	free(chain);
 	return done();

@@ -28,6 +28,11 @@ static void next_id(struct agent *a, char *id, size_t len)
 	snprintf(id, len, "fm%dx%u", (int)getpid(), ++a->seq);
 }
 
+/*
+ * The lab agent reopens its virtio-serial port after each client and drops a
+ * line that arrives meanwhile, so one PING can be lost: resend it every second
+ * (same id; extra PONGs are skipped as stale replies later) until the deadline.
+ */
 int agent_ping(struct agent *a, char *boot_id, size_t len, struct fm_err *e)
 {
 	double deadline = fm_now() + a->timeout;
@@ -38,9 +43,14 @@ int agent_ping(struct agent *a, char *boot_id, size_t len, struct fm_err *e)
 	snprintf(msg, sizeof(msg), "PING %s\n", id);
 	rc = fm_conn_write(&a->c, msg, strlen(msg), deadline, e);
 	while (!rc) {
+		double resend = fm_now() + 1.0;
 		char w[8], rid[32], bid[64];
 
-		rc = fm_conn_readline(&a->c, deadline, &line, e);
+		rc = fm_conn_readline(&a->c, resend < deadline ? resend : deadline, &line, e);
+		if (rc == -ETIMEDOUT && fm_now() < deadline) {
+			rc = fm_conn_write(&a->c, msg, strlen(msg), deadline, e);
+			continue;
+		}
 		if (rc)
 			break;
 		if (sscanf(line, "%7s %31s %63s", w, rid, bid) == 3 && !strcmp(w, "PONG") &&

@@ -306,3 +306,8 @@ int cmd_offline(int argc, char **argv, struct dcd_ctx *ctx)
 {
 	return onoff(argc, argv, ctx, 0);
 }
+
+int dcd_cli_ctx(struct dcd_ctx **ctx, int *own)
+{
+	return get_ctx(ctx, own);
+}

@@ -19,6 +19,10 @@ static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "DC memdevs, DC regions, extents and their memory (JSON)" },
 	{ "online", cmd_online, "make extents system RAM (movable zone by default)" },
 	{ "offline", cmd_offline, "give extents' memory back to devdax" },
+	{ "create-region", cmd_create_region, "a DC region over a memdev's DC capacity (JSON)" },
+	{ "destroy-region", cmd_destroy_region, "decommit and delete a DC region" },
+	{ "release", cmd_release, "give extents or orphans back to the device" },
+	{ "monitor", cmd_monitor, "daemon: online new capacity by policy, offline for releases" },
 };
 
 static void usage(FILE *f)
@@ -27,7 +31,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: dcdctl COMMAND [options]   (dcdctl COMMAND --help)\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
 }
 
 int main(int argc, char **argv)

@@ -17,6 +17,7 @@ enum {
 	DCD_EXIT_NOTFOUND = 5,	/* memdev, extent, DAX device or tag not found */
 	DCD_EXIT_BUSY = 6,	/* memory busy, release pending */
 	DCD_EXIT_PERM = 7,	/* permission denied */
+	DCD_EXIT_PENDING = 8,	/* release: asked for, not complete within the timeout */
 };
 
 int dcd_exit_code(int err);	/* -errno -> exit code */
@@ -28,6 +29,7 @@ int dcd_exit_code(int err);	/* -errno -> exit code */
 int cmd_list(int argc, char **argv, struct dcd_ctx *ctx);
 int cmd_online(int argc, char **argv, struct dcd_ctx *ctx);
 int cmd_offline(int argc, char **argv, struct dcd_ctx *ctx);
+int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx);
 
 struct dcd_filter {
 	const char *memdev;	/* "mem0" */
@@ -42,5 +44,24 @@ struct dcd_filter {
 struct json_object *dcd_list_json(struct dcd_ctx *ctx, const struct dcd_filter *f);
 
 extern const struct dcd_dax_ops dcd_libdaxctl_ops;
+
+/* region.c, release.c */
+int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx);
+int cmd_destroy_region(int argc, char **argv, struct dcd_ctx *ctx);
+int cmd_release(int argc, char **argv, struct dcd_ctx *ctx);
+
+/* cmd.c: use ctx if given (tests), else make one; prints the error line */
+int dcd_cli_ctx(struct dcd_ctx **ctx, int *own);
+
+/* sysw.c: sysfs under the context's root; errors set dcd_strerror() */
+__attribute__((format(printf, 4, 5)))
+void dcd_path(struct dcd_ctx *ctx, char *buf, size_t len, const char *fmt, ...);
+int dcd_write(struct dcd_ctx *ctx, const char *path, const char *val);	/* EPERM -> -EACCES */
+int dcd_read(struct dcd_ctx *ctx, const char *path, char *buf, size_t len);
+int dcd_read_u64(struct dcd_ctx *ctx, const char *path, uint64_t *out);	/* 0x.. or decimal */
+int dcd_exists(const char *path);
+int dcd_parse_size(const char *s, uint64_t *out);	/* K/M/G/T suffixes */
+int dcd_parent_name(const char *path, char *out, size_t len);
+int dcd_link_name(const char *path, char *out, size_t len);
 
 #endif

@@ -92,6 +92,10 @@ static struct json_object *extent_json(const struct dcd_extent *e, int human)
 
 		add_size(mo, "block_size", m->block_size, human);
 		add_int(mo, "blocks", m->blocks);
+		if (m->blocks) {
+			add_int(mo, "first_block", (int64_t)m->first_block);
+			add_int(mo, "last_block", (int64_t)m->first_block + m->blocks - 1);
+		}
 		add_int(mo, "online_blocks", m->online_blocks);
 		add_str(mo, "state", !m->online_blocks ? "offline" :
 			m->online_blocks == m->blocks ? "online" : "partial");

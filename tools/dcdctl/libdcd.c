@@ -465,6 +465,7 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 		return 0;
 	first = (mem->resource + v - 1) / v;
 	last = (mem->resource + mem->size) / v;	/* exclusive */
+	mem->first_block = first;
 	for (k = first; k < last; k++) {
 		char bdir[PATH_MAX];
 		DIR *d;

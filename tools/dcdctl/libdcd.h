@@ -50,6 +50,7 @@ struct dcd_mem {
 	int target_node;		/* -1 if unknown */
 	uint64_t block_size;		/* memory block size, 0 if unknown */
 	int blocks;			/* whole memory blocks inside the range */
+	uint64_t first_block;		/* memoryK of the first of them (if blocks) */
 	int blocks_present;		/* of those, with a memoryK directory */
 	int online_blocks;
 	enum dcd_zone zone;

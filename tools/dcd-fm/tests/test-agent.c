@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -47,6 +48,34 @@ int main(void)
 	ok(agent_run(&a, "x", 1, &st, &out, &e) == -EPROTO, "bad base64 is an error");
 	agent_close(&a);
 	close(sv[1]);
+
+	/* a peer that drops the first PING (the lab agent reopening its port) */
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	if (!fork()) {
+		char in[256];
+		size_t used = 0;
+		int pings = 0;
+		ssize_t n;
+
+		close(sv[0]);
+		while (pings < 2 && (n = read(sv[1], in + used, sizeof(in) - 1 - used)) > 0) {
+			in[used += (size_t)n] = 0;
+			for (char *p = in; (p = strstr(p, "PING ")); p += 5)
+				pings++;
+			used = 0;
+		}
+		snprintf(in, sizeof(in), "PONG fm%dx1 boot-7\n", getppid());
+		if (pings >= 2)
+			fk_send(sv[1], in);
+		_exit(0);
+	}
+	close(sv[1]);
+	agent_open_fd(&a, sv[0], 5);
+	t0 = fm_now();
+	ok(agent_ping(&a, boot, sizeof(boot), &e) == 0 && !strcmp(boot, "boot-7") &&
+	   fm_now() - t0 < 4, "a lost PING is resent until the PONG comes");
+	agent_close(&a);
+	wait(NULL);
 
 	fake_start(&f);
 	memset(f.accepted, 1, 64);	/* 128 MiB accepted */
