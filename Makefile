@@ -5,6 +5,7 @@
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
 #   make check K=7.2 - the same against the newest Debian kernel (lab.conf KVER7)
 #   make check-k72   - 7.2 build, lint and the core guest scenarios (CI-sized)
+#   make bench  - benchmarks in QEMU TCG guests (results/bench-latest)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
 
 SHELL := /bin/bash
@@ -64,3 +65,8 @@ clean: module-clean
 	$(MAKE) -C tools/dcdctl clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
+
+# Benchmarks (scripts/bench): BENCH_RUNS=N repeats each measurement N times.
+.PHONY: bench
+bench: image tools
+	@scripts/bench

@@ -71,6 +71,13 @@ TOPOLOGIES = {
         'devices': [{'id': 'cxl-mix0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
                      'sn': 0x3000, 'static': 256 * MiB}],
     },
+    'bench': {
+        'doc': 'benchmarks (scripts/bench): one DC-only device, 2 GiB in 1 DC region '
+               '(1024 blocks of 2 MiB), and one static volatile device (1 GiB)',
+        'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 2048 * MiB, 'regions': 1,
+                     'sn': 0x1000},
+                    {'id': 'cxl-vmem0', 'kind': 'ram', 'size': 1024 * MiB, 'sn': 0x2000}],
+    },
 }
 
 
