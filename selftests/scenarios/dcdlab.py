@@ -270,3 +270,24 @@ def blocks_with(path, byte):
 def memtotal(s):
     """MemTotal of the guest in bytes."""
     return int(re.search(r'MemTotal:\s+(\d+)', s.guest('cat /proc/meminfo')).group(1)) * 1024
+
+
+def build_prog(name):
+    """Build selftests/scenarios/<name>.c like dax-rw (static, libc-free);
+    returns the path of the binary on the host."""
+    out = os.path.join(tempfile.mkdtemp(prefix=name + '-'), name)
+    subprocess.check_call(['gcc', '-Os', '-static', '-nostdlib', '-fno-builtin',
+                           '-fno-stack-protector', '-mgeneral-regs-only', '-s', '-o', out,
+                           os.path.join(HERE, name + '.c')])
+    return out
+
+
+def push_file(s, path, dest, mode='755'):
+    """Copy a host file into the guest at dest."""
+    data = base64.b64encode(open(path, 'rb').read()).decode()
+    s.guest("echo '%s' | base64 -d > %s && chmod %s %s" % (data, dest, mode, dest))
+
+
+def dax_sizes(s):
+    """{daxN.M: (size, mode)} from daxctl list -D."""
+    return {d['chardev']: (d.get('size'), d.get('mode')) for d in dax_devs(s)}
