@@ -59,6 +59,11 @@ class Scenario:
                     print('# ' + line, flush=True)
         return cond
 
+    def skip(self, desc, why):
+        """A test that cannot be judged here, with the reason (KTAP SKIP)."""
+        self.n += 1
+        print('ok %d %s # SKIP %s' % (self.n, desc, why), flush=True)
+
     def diag(self, text):
         for line in str(text).rstrip().splitlines():
             print('# ' + line, flush=True)
