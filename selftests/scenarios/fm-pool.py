@@ -31,7 +31,7 @@ DCDCTL = os.path.join(ROOT, 'tools', 'dcdctl', 'dcdctl')
 MOVE = 256 * MiB
 KEEP = 128 * MiB
 KEEP_DPA = 256 * MiB          # A's DC region 1, offset 0
-WORK = 8 * MiB                # what the workload keeps rewriting
+WORK = 4 * MiB                # what the workload keeps rewriting
 
 # A's helper: offline every release-pending extent so its release can
 # complete. When `dcdctl monitor` (the auto-online daemon) is available,
