@@ -63,6 +63,10 @@ static u64 num(const char *s)
 	return v;
 }
 
+/*
+ * volatile: every store and load must reach the device mapping (user
+ * space; the compiler must neither merge nor drop them).
+ */
 static void fill(volatile u64 *p, u64 n, u64 pat)
 {
 	u64 i;

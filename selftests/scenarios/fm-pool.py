@@ -170,7 +170,8 @@ with Scenario('dcd1', name='fm-pool') as a:
     want = [KEEP_DPA + i * BLK for i in range(WORK // BLK)]
     a.ok(blocks_with(bf_a, 0x4a) == want, 'A: the workload\'s memory holds its pattern in A\'s '
          'backing file at DPA %#x..%#x' % (KEEP_DPA, KEEP_DPA + WORK), blocks_with(bf_a, 0x4a))
-    a.ok(a.device_extents(ma) == [(KEEP_DPA, KEEP)], 'A keeps its other grant', a.device_extents(ma))
+    a.ok(a.device_extents(ma) == [(KEEP_DPA, KEEP)], 'A keeps its other grant',
+         a.device_extents(ma))
 
     # the ledger shows the move and agrees with both hosts
     gs = grants(both)
