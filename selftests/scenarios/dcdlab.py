@@ -315,3 +315,10 @@ def patient(vm, tries=3):
                 vm.detach()
     vm.wait_ready = wait_ready
     return vm
+
+
+def patient_scenario(topology, **kw):
+    """Scenario(topology, **kw) whose guest boot survives a loaded host (patient())."""
+    s = Scenario(topology, **kw)
+    patient(s.vm)
+    return s

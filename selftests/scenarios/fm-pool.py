@@ -23,7 +23,8 @@ import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import (Scenario, MiB, BLK, HERE, build_rw, push_rw, build_prog,  # noqa: E402
-                    push_file, ext_dax, dax_devs, memtotal, blocks_with)
+                    push_file, ext_dax, dax_devs, memtotal, blocks_with, patient,
+                    patient_scenario)
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FM = os.path.join(ROOT, 'tools', 'dcd-fm', 'dcd-fm')
@@ -70,8 +71,9 @@ def grants(vms):
         return []
 
 
-with Scenario('dcd1', name='fm-pool') as a:
+with patient_scenario('dcd1', name='fm-pool') as a:
     b = Scenario('dcd1', name='fm-pool-b')
+    patient(b.vm)
     b.vm.start()
     t = b.vm.wait_ready(timeout=120)
     a.diag('guest B up in %.1fs, work dir %s' % (t, b.vm.workdir))

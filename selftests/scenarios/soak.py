@@ -21,8 +21,8 @@ import re
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (Scenario, MiB, BLK, CXL, build_rw, push_rw, dax_devs,  # noqa: E402
-                    memtotal, patient)
+from dcdlab import (patient_scenario, MiB, BLK, CXL, build_rw, push_rw, dax_devs,  # noqa: E402
+                    memtotal)
 
 CYCLES = int(os.environ.get('SOAK_CYCLES', '16'))
 WARMUP = 2
@@ -92,9 +92,7 @@ def by_memdev(s):
     return res
 
 
-soak = Scenario('dcd2')
-patient(soak.vm)
-with soak as s:
+with patient_scenario('dcd2') as s:
     t_start = time.monotonic()
     mem = {d: s.memdevs[d] for d in DEVS}
     rw = build_rw()
