@@ -13,9 +13,10 @@ At the end, leak checks against a baseline taken after two warm-up cycles:
 accepted extents (each device's list and the host's, debugfs), extent
 objects, DAX devices and their regions, memory blocks and online blocks,
 MemTotal; unreclaimable slab (SUnreclaim) may grow by less than 2 MiB, and
-no /proc/slabinfo cache may grow by SOAK_CYCLES objects or more while
-growing in both halves of the run (a leak of one object per cycle). The
-residents' data must be intact."""
+no /proc/slabinfo cache may grow by max(SOAK_CYCLES / 2, 32) objects or
+more in each half of the run (with 200 cycles: a leak of one object per
+cycle); vmap_area is exempt (lazily purged vmalloc areas of the test's own
+commands). The residents' data must be intact."""
 import os
 import re
 import sys
@@ -205,10 +206,17 @@ with patient_scenario('dcd2') as s:
         s.diag('slabinfo top growth (first half, second half): %s' % ', '.join(
             '%s %+d (%+d, %+d)' % (k, g, slab_mid.get(k, 0) - slab0.get(k, 0),
                                    slab1.get(k, 0) - slab_mid.get(k, 0)) for g, k in grow[:8]))
-        leaks = [(k, g) for g, k in grow if k not in SLAB_NOISE and g >= max(CYCLES, 8) and
-                 slab_mid.get(k, 0) > slab0.get(k, 0) and slab1.get(k, 0) > slab_mid.get(k, 0)]
-        s.ok(not leaks, 'no slab cache grew by one object per cycle or more in both halves',
-             leaks)
+        # a leak of one object per cycle grows a cache by CYCLES / 2 in each
+        # half; noise (a burst, a cache refilled once) does not do both. The
+        # floor of 32 per half absorbs the noise of short runs (seen: +28 and
+        # +28 radix_tree_node in 16 cycles, +42 in all of 200): the default
+        # run catches 4 objects per cycle, make soak (200) one per cycle.
+        half = max(CYCLES // 2, 32)
+        leaks = [(k, g) for g, k in grow if k not in SLAB_NOISE and
+                 slab_mid.get(k, 0) - slab0.get(k, 0) >= half and
+                 slab1.get(k, 0) - slab_mid.get(k, 0) >= half]
+        s.ok(not leaks, 'no slab cache grew by %d objects or more in each half of the run'
+             % half, leaks)
     rc, out = s.guest_rc(' && '.join('/tmp/dax-rw r /dev/%s %d %d %#x' % (res_dev[d], RES - BLK,
                                                                           BLK, RES_PAT[d])
                                      for d in DEVS), timeout=300)
