@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # topology: dcd2
 # timeout: 5400
-"""Soak across two devices (issue 6): SOAK_CYCLES (default 16; `make soak`
+"""Soak across two devices (issue 6): SOAK_CYCLES (default 40; `make soak`
 runs 200) add -> write -> online -> offline -> verify -> release cycles of a
 128 MiB extent, alternating between the two DCDs and between two offsets,
 while one resident 64 MiB devdax extent per device stays accepted the whole
@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import (patient_scenario, MiB, BLK, CXL, build_rw, push_rw, dax_devs,  # noqa: E402
                     memtotal)
 
-CYCLES = int(os.environ.get('SOAK_CYCLES', '16'))
+CYCLES = int(os.environ.get('SOAK_CYCLES', '40'))
 WARMUP = 2
 SIZE = 128 * MiB
 RES = 64 * MiB
