@@ -70,3 +70,10 @@ clean: module-clean
 .PHONY: bench
 bench: image tools
 	@scripts/bench
+
+# make soak: selftests/scenarios/soak.py at full length, 200 add/online/
+# offline/release cycles across two DCDs (SOAK_CYCLES=N to change it);
+# make check runs its short default.
+.PHONY: soak
+soak: image
+	@SOAK_CYCLES=$${SOAK_CYCLES:-200} scripts/run-tests --guest-only selftests/scenarios/soak.py

@@ -59,6 +59,11 @@ class Scenario:
                     print('# ' + line, flush=True)
         return cond
 
+    def skip(self, desc, why):
+        """A test that cannot be judged here, with the reason (KTAP SKIP)."""
+        self.n += 1
+        print('ok %d %s # SKIP %s' % (self.n, desc, why), flush=True)
+
     def diag(self, text):
         for line in str(text).rstrip().splitlines():
             print('# ' + line, flush=True)
@@ -270,3 +275,50 @@ def blocks_with(path, byte):
 def memtotal(s):
     """MemTotal of the guest in bytes."""
     return int(re.search(r'MemTotal:\s+(\d+)', s.guest('cat /proc/meminfo')).group(1)) * 1024
+
+
+def build_prog(name):
+    """Build selftests/scenarios/<name>.c like dax-rw (static, libc-free);
+    returns the path of the binary on the host."""
+    out = os.path.join(tempfile.mkdtemp(prefix=name + '-'), name)
+    subprocess.check_call(['gcc', '-Os', '-static', '-nostdlib', '-fno-builtin',
+                           '-fno-stack-protector', '-mgeneral-regs-only', '-s', '-o', out,
+                           os.path.join(HERE, name + '.c')])
+    return out
+
+
+def push_file(s, path, dest, mode='755'):
+    """Copy a host file into the guest at dest."""
+    data = base64.b64encode(open(path, 'rb').read()).decode()
+    s.guest("echo '%s' | base64 -d > %s && chmod %s %s" % (data, dest, mode, dest))
+
+
+def dax_sizes(s):
+    """{daxN.M: (size, mode)} from daxctl list -D."""
+    return {d['chardev']: (d.get('size'), d.get('mode')) for d in dax_devs(s)}
+
+
+def patient(vm, tries=3):
+    """Make vm.wait_ready() survive a slow boot on a loaded host: while the
+    guest has not opened its agent port QEMU reads nothing from agent.sock,
+    the PINGs pile up and a send times out (socket.timeout). Then reconnect
+    (dropping the queued PINGs) and wait again, up to `tries` times."""
+    orig = vm.wait_ready
+
+    def wait_ready(timeout=60, new_boot=False):
+        for i in range(tries):
+            try:
+                return orig(timeout, new_boot)
+            except (TimeoutError, OSError):
+                if i == tries - 1 or not vm.alive():
+                    raise
+                vm.detach()
+    vm.wait_ready = wait_ready
+    return vm
+
+
+def patient_scenario(topology, **kw):
+    """Scenario(topology, **kw) whose guest boot survives a loaded host (patient())."""
+    s = Scenario(topology, **kw)
+    patient(s.vm)
+    return s
