@@ -16,7 +16,7 @@ extent's DPA."""
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (patient_scenario, MiB, BLK, CXL, build_prog, push_file, ext_dax,  # noqa: E402
+from dcdlab import (Scenario, MiB, BLK, CXL, build_prog, push_file, ext_dax,  # noqa: E402
                     dax_devs, blocks_with)
 
 EXT = 128 * MiB
@@ -41,7 +41,7 @@ def chardevs(s):
     return {d['chardev'] for d in dax_devs(s)}
 
 
-with patient_scenario('dcd1') as s:
+with Scenario('dcd1') as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     push_file(s, build_prog('dax-hold'), '/tmp/dax-hold')

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import patient_scenario, MiB, CXL, ext_dax, dax_devs, memtotal  # noqa: E402
+from dcdlab import Scenario, MiB, CXL, ext_dax, dax_devs, memtotal  # noqa: E402
 
 EXT = 128 * MiB
 AUTO = '/sys/devices/system/memory/auto_online_blocks'
@@ -50,7 +50,7 @@ def node_shmem_kib(s, node):
     return int(m.group(1)) if m else -1
 
 
-with patient_scenario('dcd1', modparams='kmem=1') as s:
+with Scenario('dcd1', modparams='kmem=1') as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     par = s.guest('cat /sys/module/cxl_dcd/parameters/kmem').strip()

@@ -296,29 +296,3 @@ def push_file(s, path, dest, mode='755'):
 def dax_sizes(s):
     """{daxN.M: (size, mode)} from daxctl list -D."""
     return {d['chardev']: (d.get('size'), d.get('mode')) for d in dax_devs(s)}
-
-
-def patient(vm, tries=3):
-    """Make vm.wait_ready() survive a slow boot on a loaded host: while the
-    guest has not opened its agent port QEMU reads nothing from agent.sock,
-    the PINGs pile up and a send times out (socket.timeout). Then reconnect
-    (dropping the queued PINGs) and wait again, up to `tries` times."""
-    orig = vm.wait_ready
-
-    def wait_ready(timeout=60, new_boot=False):
-        for i in range(tries):
-            try:
-                return orig(timeout, new_boot)
-            except (TimeoutError, OSError):
-                if i == tries - 1 or not vm.alive():
-                    raise
-                vm.detach()
-    vm.wait_ready = wait_ready
-    return vm
-
-
-def patient_scenario(topology, **kw):
-    """Scenario(topology, **kw) whose guest boot survives a loaded host (patient())."""
-    s = Scenario(topology, **kw)
-    patient(s.vm)
-    return s

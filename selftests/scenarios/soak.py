@@ -22,7 +22,7 @@ import re
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (patient_scenario, MiB, BLK, CXL, build_rw, push_rw, dax_devs,  # noqa: E402
+from dcdlab import (Scenario, MiB, BLK, CXL, build_rw, push_rw, dax_devs,  # noqa: E402
                     memtotal)
 
 CYCLES = int(os.environ.get('SOAK_CYCLES', '40'))
@@ -93,7 +93,7 @@ def by_memdev(s):
     return res
 
 
-with patient_scenario('dcd2') as s:
+with Scenario('dcd2') as s:
     t_start = time.monotonic()
     mem = {d: s.memdevs[d] for d in DEVS}
     rw = build_rw()

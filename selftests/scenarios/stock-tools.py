@@ -15,7 +15,7 @@ import json
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (patient_scenario, MiB, BLK, build_rw, push_rw, dax_devs,  # noqa: E402
+from dcdlab import (Scenario, MiB, BLK, build_rw, push_rw, dax_devs,  # noqa: E402
                     blocks_with, memtotal)
 
 DC_SIZE = 512 * MiB
@@ -32,7 +32,7 @@ def daxctl_sizes(s):
     return {d['chardev']: d for d in dax_devs(s)}
 
 
-with patient_scenario('dcd1') as s:
+with Scenario('dcd1') as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     mds = cxl_json(s, '-M -m %s' % m)
