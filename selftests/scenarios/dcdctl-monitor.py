@@ -25,10 +25,9 @@ import sys
 import tempfile
 import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (Scenario, MiB, HERE, build_rw, push_rw, ext_dax,  # noqa: E402
+from dcdlab import (Scenario, dcdctl_extents, MiB, HERE, build_rw, push_rw, ext_dax,  # noqa: E402
                     blocks_with, memtotal)
 
-TOOL = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tools', 'dcdctl')
 R1 = 256 * MiB          # DPA of DC region 1
 BLK = 2 * MiB
 POLICY = """# dcdctl-monitor.py
@@ -57,16 +56,6 @@ def build_pin():
     return out
 
 
-def extents(s):
-    """{dpa: extent object} from `dcdctl list`."""
-    res = {}
-    for md in json.loads(s.guest('dcdctl list') or '[]'):
-        for r in md.get('dc_regions', []):
-            for e in r.get('extents', []):
-                res[e['dpa']] = e
-    return res
-
-
 def events(s, log):
     """The monitor's JSON lines in log (warnings and other text skipped)."""
     res = []
@@ -90,8 +79,6 @@ def start_monitor(s, log):
 
 with Scenario('dcd1') as s:
     m = s.memdevs['cxl-dcd0']
-    subprocess.run(['make', '-s', '-C', TOOL], check=True)
-    push(s, os.path.join(TOOL, 'dcdctl'), '/usr/bin/dcdctl')
     push(s, build_pin(), '/tmp/dcd-pin')
     push_rw(s, build_rw())
     s.guest("cat > /tmp/policy.conf <<'EOF'\n%sEOF" % POLICY)
@@ -101,7 +88,7 @@ with Scenario('dcd1') as s:
 
     # C: accepted and devdax before the monitor runs; a pattern in its last 2 MiB
     s.add([(0, 128 * MiB)], region=1)
-    ed = s.wait_for(lambda: extents(s).get(R1, {}).get('mode') == 'devdax' and ext_dax(s))
+    ed = s.wait_for(lambda: dcdctl_extents(s).get(R1, {}).get('mode') == 'devdax' and ext_dax(s))
     C, Cdax = ed[R1] if ed else (None, None)
     rc, out = s.guest_rc('/tmp/dax-rw w /dev/%s %d %d 0xb3' % (Cdax, 126 * MiB, BLK), timeout=300)
     s.ok(ed and rc == 0, 'extent %s (%s) accepted as devdax, pattern written' % (C, Cdax), out)
@@ -110,12 +97,12 @@ with Scenario('dcd1') as s:
     # 1. policy: restart-safe start, system-ram, devdax, ignore
     s.ok(start_monitor(s, '/tmp/mon.log'), 'monitor started', s.guest('cat /tmp/mon.log'))
     on = s.wait_for(lambda: memtotal(s) == base + 128 * MiB, timeout=180)
-    e = extents(s).get(R1, {})
+    e = dcdctl_extents(s).get(R1, {})
     s.ok(on and e.get('mode') == 'system-ram',
          'on start the monitor onlines the accepted extent %s it finds' % C, e)
     s.add([(0, 256 * MiB)])
     on = s.wait_for(lambda: memtotal(s) == base + 384 * MiB, timeout=180)
-    e = extents(s).get(0, {})
+    e = dcdctl_extents(s).get(0, {})
     A = e.get('extent')
     s.ok(on and e.get('mode') == 'system-ram' and e.get('length') == 256 * MiB and
          e.get('memory', {}).get('zone') in ('movable', 'Movable'),
@@ -129,7 +116,7 @@ with Scenario('dcd1') as s:
     s.add([(192 * MiB, 32 * MiB)], region=1)
     evs = s.wait_for(lambda: len(find(events(s, '/tmp/mon.log'), event='policy')) >= 2 and
                      find(events(s, '/tmp/mon.log'), event='policy'), timeout=120) or []
-    x = extents(s)
+    x = dcdctl_extents(s)
     B, I_ = x.get(R1 + 128 * MiB, {}), x.get(R1 + 192 * MiB, {})
     s.ok(find(evs, extent=B.get('extent'), action='devdax') and B.get('mode') == 'devdax' and
          memtotal(s) == base + 384 * MiB,
@@ -150,7 +137,7 @@ with Scenario('dcd1') as s:
     s.ok(find(evs, event='uevent', uevent='change', dcd_state='release-pending') and
          find(evs, event='state', extent=A, state='release-pending'),
          'the release reached the monitor as a change uevent (DCD_STATE=release-pending)')
-    s.ok(s.wait_for(lambda: 0 not in extents(s)) is not None and memtotal(s) == base + 128 * MiB,
+    s.ok(s.wait_for(lambda: 0 not in dcdctl_extents(s)) is not None and memtotal(s) == base + 128 * MiB,
          'extent object gone, MemTotal back to base + %s' % C)
     bf = s.vm.backing_file('cxl-dcd0')
     s.ok(blocks_with(bf, 0xb3) == [R1 + 126 * MiB],
@@ -162,11 +149,11 @@ with Scenario('dcd1') as s:
     # monitor leaves an extent it handled alone.
     rc, out = s.guest_rc('dcdctl offline %s' % C, timeout=180)
     time.sleep(3)
-    s.ok(rc == 0 and memtotal(s) == base and extents(s).get(R1, {}).get('mode') == 'devdax',
+    s.ok(rc == 0 and memtotal(s) == base and dcdctl_extents(s).get(R1, {}).get('mode') == 'devdax',
          'admin offlines %s: the monitor does not online it again' % C, out)
     s.add([(0, 256 * MiB)])
     on = s.wait_for(lambda: memtotal(s) == base + 256 * MiB, timeout=180)
-    e = extents(s).get(0, {})
+    e = dcdctl_extents(s).get(0, {})
     A2, node = e.get('extent'), e.get('memory', {}).get('node', e.get('target_node'))
     s.ok(on and e.get('mode') == 'system-ram', 're-added %s onlined' % A2, e)
     s.guest("setsid sh -c '/tmp/dcd-pin %s 16 %d %d >/tmp/pin.out 2>&1 & echo $! >/tmp/pin.pid' "
@@ -185,7 +172,7 @@ with Scenario('dcd1') as s:
          '\n'.join(json.dumps(v) for v in retries[:4]))
     s.diag('retry delays: %s; first: %s' % ([r.get('retry_in_ms') for r in retries],
                                             retries[0].get('message') if retries else None))
-    e = extents(s).get(0, {})
+    e = dcdctl_extents(s).get(0, {})
     s.ok(e.get('state') == 'release-pending' and (0, 256 * MiB) in s.device_extents(m),
          'meanwhile the release stays pending (device still lists the extent)', e)
     s.guest('kill $(cat /tmp/pin.pid)')
@@ -207,15 +194,15 @@ with Scenario('dcd1') as s:
     # 4. kill -9 mid-cycle, restart: reconcile finishes the cycle
     s.add([(0, 256 * MiB)])
     on = s.wait_for(lambda: memtotal(s) == base + 384 * MiB, timeout=180)
-    A3 = extents(s).get(0, {}).get('extent')
+    A3 = dcdctl_extents(s).get(0, {}).get('extent')
     s.ok(on, 're-added %s onlined' % A3)
     s.guest('kill -9 $(cat /tmp/mon.pid)')
     dead = s.wait_for(lambda: s.guest_rc('kill -0 $(cat /tmp/mon.pid) 2>/dev/null')[0] != 0,
                       timeout=30)
     s.release([(0, 256 * MiB)])
-    st = s.wait_for(lambda: extents(s).get(0, {}).get('state') == 'release-pending', timeout=60)
+    st = s.wait_for(lambda: dcdctl_extents(s).get(0, {}).get('state') == 'release-pending', timeout=60)
     time.sleep(3)
-    s.ok(dead and st and extents(s).get(0, {}).get('mode') == 'system-ram' and
+    s.ok(dead and st and dcdctl_extents(s).get(0, {}).get('mode') == 'system-ram' and
          memtotal(s) == base + 384 * MiB,
          'monitor killed (-9) before the release: the release stays pending, memory online')
     s.ok(start_monitor(s, '/tmp/mon2.log'), 'monitor restarted')
@@ -253,7 +240,7 @@ with Scenario('dcd1') as s:
     s.guest('rm -f /etc/udev/rules.d/99-online.rules')
     s.ok(rc == 0 and 'warning' in out, 'without --strict: warning only, --once exits 0',
          '%d %s' % (rc, out))
-    x = extents(s)
+    x = dcdctl_extents(s)
     s.ok(x.get(R1, {}).get('mode') == 'system-ram' and
          x.get(R1 + 128 * MiB, {}).get('mode') == 'devdax' and
          x.get(R1 + 192 * MiB, {}).get('mode') == 'devdax',

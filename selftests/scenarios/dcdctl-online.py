@@ -5,46 +5,29 @@
 """dcdctl against a real guest: `list` shows an accepted extent with its DAX
 device, `online` makes it movable system RAM (idempotent), `offline` gives
 it back to devdax so a release completes, and a gone extent is "not found"."""
-import base64
-import json
 import os
-import subprocess
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import Scenario, MiB, HERE, ext_dax, memtotal  # noqa: E402
+from dcdlab import Scenario, dcdctl_extents, MiB, ext_dax, memtotal  # noqa: E402
 
-TOOL = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tools', 'dcdctl')
-
-
-def extents(s):
-    out = s.guest('dcdctl list')
-    res = {}
-    for md in json.loads(out or '[]'):
-        for r in md.get('dc_regions', []):
-            for e in r.get('extents', []):
-                res[e['dpa']] = e
-    return res
 
 
 with Scenario('dcd1') as s:
     m = s.memdevs['cxl-dcd0']
-    subprocess.run(['make', '-s', '-C', TOOL], check=True)
-    data = base64.b64encode(open(os.path.join(TOOL, 'dcdctl'), 'rb').read()).decode()
-    s.guest("echo '%s' | base64 -d > /usr/bin/dcdctl && chmod +x /usr/bin/dcdctl" % data)
     s.load()
     s.create_region(m)
     s.add([(0, 128 * MiB)])
     ed = s.wait_for(lambda: ext_dax(s).get(0))
     name, dax = ed if ed else (None, None)
     # device_dax may still be loading (udev-style hotplug) for the first device
-    e = s.wait_for(lambda: extents(s).get(0, {}).get('mode') == 'devdax' and extents(s)[0]) or \
-        extents(s).get(0, {})
+    e = s.wait_for(lambda: dcdctl_extents(s).get(0, {}).get('mode') == 'devdax' and dcdctl_extents(s)[0]) or \
+        dcdctl_extents(s).get(0, {})
     s.ok(e.get('extent') == name and e.get('length') == 128 * MiB and e.get('state') == 'accepted'
          and e.get('dax') == dax and e.get('mode') == 'devdax',
          'dcdctl list: %s, 128 MiB, accepted, %s in devdax mode' % (name, dax), e)
     base = memtotal(s)
     rc, out = s.guest_rc('dcdctl online %s' % name, timeout=120)
-    e = extents(s).get(0, {})
+    e = dcdctl_extents(s).get(0, {})
     s.ok(rc == 0 and memtotal(s) == base + 128 * MiB and e.get('mode') == 'system-ram',
          'dcdctl online %s: system RAM, MemTotal +128 MiB' % name, '%s\n%s' % (out, e))
     s.ok(e.get('memory', {}).get('zone') in ('Movable', 'movable'),
@@ -52,7 +35,7 @@ with Scenario('dcd1') as s:
     rc, out = s.guest_rc('dcdctl online %s' % name, timeout=60)
     s.ok(rc == 0 and 'already' in out, 'online again: nothing to do, exit 0', out)
     rc, out = s.guest_rc('dcdctl offline %s' % name, timeout=120)
-    e = extents(s).get(0, {})
+    e = dcdctl_extents(s).get(0, {})
     s.ok(rc == 0 and memtotal(s) == base and e.get('mode') == 'devdax',
          'dcdctl offline %s: back to devdax, MemTotal back' % name, '%s\n%s' % (out, e))
     s.release([(0, 128 * MiB)])

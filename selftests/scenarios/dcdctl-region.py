@@ -12,16 +12,13 @@ refused while DC memory is online and `--force` offlines and destroys;
 cxl_dcd was unloaded; error cases print one line and their exit code (not
 found, busy, usage, permission denied as nobody, no DC device after cxl_pci
 unbinds, no module after rmmod)."""
-import base64
 import json
 import os
-import subprocess
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (Scenario, MiB, HERE, CXL, build_rw, push_rw, ext_dax,  # noqa: E402
+from dcdlab import (Scenario, dcdctl_extents, MiB, CXL, build_rw, push_rw, ext_dax,  # noqa: E402
                     blocks_with, memtotal)
 
-TOOL = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tools', 'dcdctl')
 BLK = 2 * MiB
 
 
@@ -29,20 +26,8 @@ def one_line(out):
     return len(out.strip().splitlines()) == 1
 
 
-def list_extents(s):
-    res = {}
-    for md in json.loads(s.guest('dcdctl list') or '[]'):
-        for r in md.get('dc_regions', []):
-            for e in r.get('extents', []):
-                res[e['dpa']] = e
-    return res
-
-
 with Scenario('dcd1') as s:
     m = s.memdevs['cxl-dcd0']
-    subprocess.run(['make', '-s', '-C', TOOL], check=True)
-    data = base64.b64encode(open(os.path.join(TOOL, 'dcdctl'), 'rb').read()).decode()
-    s.guest("echo '%s' | base64 -d > /usr/bin/dcdctl && chmod +x /usr/bin/dcdctl" % data)
     rw = build_rw()
     push_rw(s, rw)
     s.load()
@@ -75,8 +60,8 @@ with Scenario('dcd1') as s:
     ed = s.wait_for(lambda: len(ext_dax(s)) == 2 and ext_dax(s), timeout=60)
     s.ok(ed and sorted(ed) == [0, 128 * MiB], 'QMP add x2: 2 extents with DAX devices', ed)
     (A, dA), (B, dB) = ed[0], ed[128 * MiB]
-    ex = s.wait_for(lambda: all(e.get('mode') == 'devdax' for e in list_extents(s).values())
-                    and list_extents(s), timeout=30) or list_extents(s)
+    ex = s.wait_for(lambda: all(e.get('mode') == 'devdax' for e in dcdctl_extents(s).values())
+                    and dcdctl_extents(s), timeout=30) or dcdctl_extents(s)
     e = ex.get(0, {})
     s.ok(e.get('region') == R and e.get('extent') == A and e.get('dax') == dA and
          e.get('length') == 128 * MiB and e.get('hpa') == reg.get('resource'),

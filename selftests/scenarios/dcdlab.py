@@ -296,3 +296,14 @@ def push_file(s, path, dest, mode='755'):
 def dax_sizes(s):
     """{daxN.M: (size, mode)} from daxctl list -D."""
     return {d['chardev']: (d.get('size'), d.get('mode')) for d in dax_devs(s)}
+
+
+def dcdctl_extents(s):
+    """{dpa: extent object} from `dcdctl list` in the guest (the image carries
+    the dcdctl of this tree: scripts/build-image)."""
+    res = {}
+    for md in json.loads(s.guest('dcdctl list') or '[]'):
+        for r in md.get('dc_regions', []):
+            for e in r.get('extents', []):
+                res[e['dpa']] = e
+    return res
