@@ -32,12 +32,12 @@ ROOT="$(cd "$DIR/../.." && pwd)"
 # shellcheck source=scripts/lab.conf
 . "$ROOT/scripts/lab.conf"
 
-K=${1:-$KVER}
-MODDIR=/lib/modules/$K
+TK=${1:-$KVER}
+MODDIR=/lib/modules/$TK
 CONF=/etc/modprobe.d/cxl-dcd.conf
 NAME=cxl-dcd
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$ROOT/dkms.conf")
-MAJMIN=$(cut -d. -f1,2 <<<"$K")
+MAJMIN=$(cut -d. -f1,2 <<<"$TK")
 TMP=
 INSTALLED=
 
@@ -54,7 +54,7 @@ prereqs()
 	command -v dkms >/dev/null || skip_all "dkms is not installed (apt-get install dkms)"
 	[[ -n "$VER" ]] || skip_all "no PACKAGE_VERSION in $ROOT/dkms.conf"
 	[[ -r "$MODDIR/build/include/config/kernel.release" ]] ||
-		skip_all "no headers for $K (linux-headers-$K)"
+		skip_all "no headers for $TK (linux-headers-$TK)"
 	[[ -r "/usr/src/linux-source-$MAJMIN.tar.xz" ]] ||
 		skip_all "linux-source-$MAJMIN is not installed"
 	[[ -z "$(dkms status -m "$NAME" 2>/dev/null)" && ! -e "/var/lib/dkms/$NAME" ]] ||
@@ -65,7 +65,7 @@ prereqs()
 		skip_all "a cxl_dcd module is already installed in $MODDIR"
 }
 
-# What may change under /lib/modules/$K: everything but the kernel's own tree.
+# What may change under /lib/modules/$TK: everything but the kernel's own tree.
 tree_state()
 {
 	find "$MODDIR" -path "$MODDIR/kernel" -prune -o -print | sort
@@ -115,7 +115,7 @@ check_missing_source_error()
 	EOF
 	chmod +x "$bin/dpkg-query"
 	err=$(PATH="$bin:$PATH" KSRC_TARBALL="$TMP/absent.tar.xz" \
-		"$ROOT/scripts/dkms-helper" build "$K" "$MODDIR/build" 2>&1 >/dev/null) &&
+		"$ROOT/scripts/dkms-helper" build "$TK" "$MODDIR/build" 2>&1 >/dev/null) &&
 		return 1
 	ktap_print_msg "$err"
 	grep -q "package linux-source-$MAJMIN, which is not installed" <<<"$err" &&
@@ -126,9 +126,9 @@ check_status_installed()
 {
 	local st
 
-	st=$(dkms status -m "$NAME" -v "$VER" -k "$K" 2>/dev/null)
+	st=$(dkms status -m "$NAME" -v "$VER" -k "$TK" 2>/dev/null)
 	ktap_print_msg "dkms status: $st"
-	grep -q "^$NAME/$VER, $K, [^:]*: installed" <<<"$st"
+	grep -q "^$NAME/$VER, $TK, [^:]*: installed" <<<"$st"
 }
 
 check_module_file()
@@ -138,8 +138,8 @@ check_module_file()
 	readarray -t files < <(find "$MODDIR" -name 'cxl_dcd.ko*')
 	[[ ${#files[@]} -eq 1 && "${files[0]}" == "$MODDIR"/updates/dkms/cxl_dcd.ko* ]] ||
 		{ ktap_print_msg "cxl_dcd files: ${files[*]:-none}"; return 1; }
-	idx=$(modinfo -k "$K" -F filename cxl_dcd 2>/dev/null)
-	ktap_print_msg "modinfo -k $K: $idx"
+	idx=$(modinfo -k "$TK" -F filename cxl_dcd 2>/dev/null)
+	ktap_print_msg "modinfo -k $TK: $idx"
 	[[ "$idx" == "${files[0]}" ]]
 }
 
@@ -147,18 +147,18 @@ check_modinfo()
 {
 	local vermagic name ns
 
-	vermagic=$(modinfo -k "$K" -F vermagic cxl_dcd 2>/dev/null)
-	name=$(modinfo -k "$K" -F name cxl_dcd 2>/dev/null)
-	ns=$(modinfo -k "$K" -F import_ns cxl_dcd 2>/dev/null)
+	vermagic=$(modinfo -k "$TK" -F vermagic cxl_dcd 2>/dev/null)
+	name=$(modinfo -k "$TK" -F name cxl_dcd 2>/dev/null)
+	ns=$(modinfo -k "$TK" -F import_ns cxl_dcd 2>/dev/null)
 	ktap_print_msg "vermagic: $vermagic"
-	[[ "$vermagic" == "$K "* && "$name" == cxl_dcd ]] && grep -qx CXL <<<"$ns"
+	[[ "$vermagic" == "$TK "* && "$name" == cxl_dcd ]] && grep -qx CXL <<<"$ns"
 }
 
 check_softdep()
 {
 	local out first pci line
 
-	out=$(modprobe -S "$K" --dry-run --show-depends cxl_pci 2>&1)
+	out=$(modprobe -S "$TK" --dry-run --show-depends cxl_pci 2>&1)
 	ktap_print_msg "modprobe --show-depends cxl_pci:"
 	while read -r line; do
 		ktap_print_msg "  $line"
@@ -170,12 +170,12 @@ check_softdep()
 
 check_dax_cxl_blocked()
 {
-	modprobe -S "$K" --dry-run --show-depends dax_cxl 2>&1 | grep -qx 'install /bin/false *'
+	modprobe -S "$TK" --dry-run --show-depends dax_cxl 2>&1 | grep -qx 'install /bin/false *'
 }
 
 check_no_softdep()
 {
-	! modprobe -S "$K" --dry-run --show-depends cxl_pci 2>&1 | grep -q cxl_dcd
+	! modprobe -S "$TK" --dry-run --show-depends cxl_pci 2>&1 | grep -q cxl_dcd
 }
 
 check_dkms_clean()
@@ -191,13 +191,13 @@ check_post_remove_multi_kernel()
 {
 	local tree=$TMP/dkms/$NAME src=$TMP/dkms/$NAME/$VER/source d=$TMP/modprobe.d
 
-	mkdir -p "$tree/$VER/$K/x86_64" "$tree/$VER/9.9.9/x86_64" "$d"
+	mkdir -p "$tree/$VER/$TK/x86_64" "$tree/$VER/9.9.9/x86_64" "$d"
 	ln -s "$ROOT" "$src"
-	ln -s "$VER/$K/x86_64" "$tree/kernel-$K-x86_64"
+	ln -s "$VER/$TK/x86_64" "$tree/kernel-$TK-x86_64"
 	ln -s "$VER/9.9.9/x86_64" "$tree/kernel-9.9.9-x86_64"
 	MODPROBE_DIR=$d "$src/scripts/dkms-helper" post-install >/dev/null || return 1
 	cmp -s "$d/cxl-dcd.conf" "$ROOT/etc/modprobe.d/cxl-dcd.conf" || return 1
-	rm "$tree/kernel-$K-x86_64"
+	rm "$tree/kernel-$TK-x86_64"
 	MODPROBE_DIR=$d "$src/scripts/dkms-helper" post-remove >/dev/null || return 1
 	[[ -e "$d/cxl-dcd.conf" ]] || return 1
 	rm "$tree/kernel-9.9.9-x86_64"
@@ -218,7 +218,7 @@ main()
 
 	ktap_print_header
 	ktap_set_plan 14
-	ktap_print_msg "target kernel $K (running $(uname -r)), $NAME/$VER"
+	ktap_print_msg "target kernel $TK (running $(uname -r)), $NAME/$VER"
 
 	ktap_test_result "a missing linux-source-$MAJMIN is a build error naming the package" \
 		check_missing_source_error
@@ -228,18 +228,18 @@ main()
 	tree0=$(tree_state)
 	index0=$(index_state)
 	INSTALLED=1
-	run "$TMP/install.log" make -s -C "$ROOT" dkms-install DKMS_KERNEL="$K"
+	run "$TMP/install.log" make -s -C "$ROOT" dkms-install DKMS_KERNEL="$TK"
 	rc=$?
 	ktap_print_msg "install took $((SECONDS - t0))s"
 	if [[ $rc -ne 0 ]]; then
-		ktap_test_fail "make dkms-install builds and installs cxl_dcd for $K"
+		ktap_test_fail "make dkms-install builds and installs cxl_dcd for $TK"
 		ktap_exit_fail_msg "dkms install failed; nothing more to check"
 	fi
-	ktap_test_pass "make dkms-install builds and installs cxl_dcd for $K"
-	ktap_test_result "dkms status: $NAME/$VER installed for $K" check_status_installed
+	ktap_test_pass "make dkms-install builds and installs cxl_dcd for $TK"
+	ktap_test_result "dkms status: $NAME/$VER installed for $TK" check_status_installed
 	ktap_test_result "the module is $MODDIR/updates/dkms/cxl_dcd.ko*, indexed by depmod" \
 		check_module_file
-	ktap_test_result "modinfo: vermagic $K, imports namespace CXL" check_modinfo
+	ktap_test_result "modinfo: vermagic $TK, imports namespace CXL" check_modinfo
 	ktap_test_result "$CONF is the shipped modprobe configuration" \
 		cmp -s "$CONF" "$ROOT/etc/modprobe.d/cxl-dcd.conf"
 	ktap_test_result "modprobe loads cxl_dcd before cxl_pci (softdep)" check_softdep
