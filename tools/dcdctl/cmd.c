@@ -150,6 +150,49 @@ out:
 	return rc;
 }
 
+/*
+ * dcd_cli_select() - mark the extents a command names: each of @names
+ * (extentX.Y, dax_regionX/extentX.Y or daxN.M) and, with @tag, every extent
+ * carrying it ("none": the untagged ones); orphans never. @sel has one byte
+ * per extent; an extent named twice is marked once. Each name or tag that
+ * matches nothing gets its one stderr line and sets *first_err (-ENOENT) if
+ * unset. Returns how many did not match.
+ */
+int dcd_cli_select(struct dcd_ctx *ctx, char **names, int nr, const char *tag, char *sel,
+		   int *first_err)
+{
+	struct dcd_extent *e;
+	int i, missing = 0, any = 0;
+
+	for (i = 0; i < nr; i++) {
+		e = dcd_find_extent(ctx, names[i]);
+		if (!e) {
+			fprintf(stderr, "%s: no such extent or DAX device\n", names[i]);
+			if (!*first_err)
+				*first_err = -ENOENT;
+			missing++;
+			continue;
+		}
+		sel[e - dcd_extent(ctx, 0)] = 1;
+	}
+	if (!tag)
+		return missing;
+	dcd_extent_foreach(ctx, i, e) {
+		if (e->state == DCD_EXT_ORPHAN || !e->name[0])
+			continue;
+		if (strcasecmp(tag, "none") ? strcasecmp(tag, e->tag) : !dcd_tag_is_null(e->tag))
+			continue;
+		sel[i] = 1;
+		any = 1;
+	}
+	if (!any) {
+		fprintf(stderr, "%s: no extent with this tag\n", tag);
+		*first_err = -ENOENT;
+		missing++;
+	}
+	return missing;
+}
+
 static void onoff_usage(FILE *f, int online)
 {
 	fprintf(f,
@@ -173,7 +216,7 @@ static int onoff(int argc, char **argv, struct dcd_ctx *ctx, int online)
 	};
 	const char *verb = online ? "online" : "offline";
 	const char *tag = NULL;
-	int all = 0, movable = 1, c, rc, own, i, j, first_err = 0;
+	int all = 0, movable = 1, c, rc, own, i, first_err = 0;
 	int done = 0, already = 0, failed = 0, n;
 	struct dcd_extent *e;
 	char *sel = NULL;
@@ -223,39 +266,16 @@ static int onoff(int argc, char **argv, struct dcd_ctx *ctx, int online)
 		rc = DCD_EXIT_FAIL;
 		goto out;
 	}
-	for (j = optind; j < argc; j++) {
-		e = dcd_find_extent(ctx, argv[j]);
-		if (!e) {
-			fprintf(stderr, "%s: no such extent or DAX device\n", argv[j]);
-			if (!first_err)
-				first_err = -ENOENT;
-			failed++;
-			continue;
-		}
-		sel[e - dcd_extent(ctx, 0)] = 1;
-	}
-	if (tag || all) {
-		int any = 0;
-
+	failed += dcd_cli_select(ctx, argv + optind, argc - optind, tag, sel, &first_err);
+	if (all) {
 		dcd_extent_foreach(ctx, i, e) {
-			if (e->state == DCD_EXT_ORPHAN || !e->name[0])
+			if (e->state == DCD_EXT_ORPHAN || !e->name[0] || !e->dax[0])
 				continue;
-			if (tag && (strcasecmp(tag, "none") ? strcasecmp(tag, e->tag) :
-				    !dcd_tag_is_null(e->tag)))
-				continue;
-			if (all && !e->dax[0])
-				continue;
-			if (all && online && e->state == DCD_EXT_RELEASE_PENDING) {
+			if (online && e->state == DCD_EXT_RELEASE_PENDING) {
 				fprintf(stderr, "%s: release pending: skipped\n", e->name);
 				continue;
 			}
 			sel[i] = 1;
-			any = 1;
-		}
-		if (!any && tag) {
-			fprintf(stderr, "%s: no extent with this tag\n", tag);
-			first_err = -ENOENT;
-			failed++;
 		}
 	}
 	dcd_extent_foreach(ctx, i, e) {

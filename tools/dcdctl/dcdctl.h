@@ -52,6 +52,8 @@ int cmd_release(int argc, char **argv, struct dcd_ctx *ctx);
 
 /* cmd.c: use ctx if given (tests), else make one; prints the error line */
 int dcd_cli_ctx(struct dcd_ctx **ctx, int *own);
+int dcd_cli_select(struct dcd_ctx *ctx, char **names, int nr, const char *tag, char *sel,
+		   int *first_err);
 
 /* sysw.c: sysfs under the context's root; errors set dcd_strerror() */
 __attribute__((format(printf, 4, 5)))
@@ -62,6 +64,5 @@ int dcd_read_u64(struct dcd_ctx *ctx, const char *path, uint64_t *out);	/* 0x.. 
 int dcd_exists(const char *path);
 int dcd_parse_size(const char *s, uint64_t *out);	/* K/M/G/T suffixes */
 int dcd_parent_name(const char *path, char *out, size_t len);
-int dcd_link_name(const char *path, char *out, size_t len);
 
 #endif

@@ -232,7 +232,7 @@ static int read_num(struct dcd_ctx *ctx, const char *dev, const char *dir,
 }
 
 /* basename of a symlink's target into out; -errno */
-static int read_link_base(const char *path, char *out, size_t len)
+int dcd_link_name(const char *path, char *out, size_t len)
 {
 	char buf[PATH_MAX];
 	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
@@ -426,7 +426,7 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 	if (!path_exists(dir))
 		return dcd_seterr(ctx, -ENOENT, "%s: no such DAX device", dax);
 	snprintf(p, sizeof(p), "%s/driver", dir);
-	rc = read_link_base(p, drv, sizeof(drv));
+	rc = dcd_link_name(p, drv, sizeof(drv));
 	if (rc == -ENOENT)
 		mem->mode = DCD_MODE_DISABLED;
 	else if (rc)
@@ -582,7 +582,7 @@ static int add_extent(struct dcd_ctx *ctx, const char *dax_region, int rid,
 	e->dc_region = dc_region_of(e->memdev, e->dpa);
 
 	snprintf(p, sizeof(p), "%s/dax", dir);
-	rc = read_link_base(p, e->dax, sizeof(e->dax));
+	rc = dcd_link_name(p, e->dax, sizeof(e->dax));
 	if (rc && rc != -ENOENT)
 		return dcd_seterr(ctx, rc, "%s: dax: %s", name, strerror(-rc));
 	if (!rc) {

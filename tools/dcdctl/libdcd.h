@@ -136,6 +136,7 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e);
 
 /* helpers, exported for the tests */
 int dcd_parse_u64(const char *s, int base, uint64_t *out);	/* base 16: "0x" optional */
+int dcd_link_name(const char *path, char *out, size_t len);	/* basename of a link target */
 const char *dcd_size_str(uint64_t v, char *buf, unsigned long len);
 
 #endif

@@ -165,6 +165,7 @@ int cmd_release(int argc, char **argv, struct dcd_ctx *ctx)
 	int nr_orphans = 0, n = 0, c, rc, own, i, j, first_err = 0;
 	int released = 0, pending = 0, failed = 0, waiting;
 	struct target *ts = NULL;
+	char *sel = NULL;
 	struct dcd_extent *e;
 	uint64_t timeout = 30;
 	double deadline;
@@ -218,46 +219,18 @@ int cmd_release(int argc, char **argv, struct dcd_ctx *ctx)
 
 	/* select; an extent named twice is released once */
 	ts = calloc((size_t)dcd_nr_extents(ctx) + 1, sizeof(*ts));
-	if (!ts) {
+	sel = calloc((size_t)dcd_nr_extents(ctx) + 1, 1);
+	if (!ts || !sel) {
 		fprintf(stderr, "dcdctl release: out of memory\n");
 		rc = DCD_EXIT_FAIL;
 		goto out;
 	}
-	for (j = optind; j < argc; j++) {
-		e = dcd_find_extent(ctx, argv[j]);
-		if (!e) {
-			fprintf(stderr, "%s: no such extent or DAX device\n", argv[j]);
-			if (!first_err)
-				first_err = -ENOENT;
-			failed++;
-			continue;
-		}
-		ts[e - dcd_extent(ctx, 0)].result = 2;	/* selected */
-	}
-	if (tag) {
-		int any = 0;
-
-		dcd_extent_foreach(ctx, i, e) {
-			if (e->state == DCD_EXT_ORPHAN || !e->name[0])
-				continue;
-			if (strcasecmp(tag, "none") ? strcasecmp(tag, e->tag) :
-			    !dcd_tag_is_null(e->tag))
-				continue;
-			ts[i].result = 2;
-			any = 1;
-		}
-		if (!any) {
-			fprintf(stderr, "%s: no extent with this tag\n", tag);
-			first_err = -ENOENT;
-			failed++;
-		}
-	}
+	failed += dcd_cli_select(ctx, argv + optind, argc - optind, tag, sel, &first_err);
 	/* extents: offline, write release */
 	n = dcd_nr_extents(ctx);
 	dcd_extent_foreach(ctx, i, e) {
-		if (ts[i].result != 2)
+		if (!sel[i])
 			continue;
-		ts[i].result = 0;
 		rc = start_extent(ctx, e, &ts[i]);
 		if (rc < 0) {
 			fprintf(stderr, "%s\n", dcd_strerror(ctx));
@@ -323,6 +296,7 @@ int cmd_release(int argc, char **argv, struct dcd_ctx *ctx)
 	rc = first_err ? dcd_exit_code(first_err) : pending ? DCD_EXIT_PENDING : DCD_EXIT_OK;
 out:
 	free(ts);
+	free(sel);
 	free(orphans);
 	if (own)
 		dcd_ctx_free(ctx);

@@ -152,17 +152,3 @@ int dcd_parent_name(const char *path, char *out, size_t len)
 	snprintf(out, len, "%s", s ? s + 1 : real);
 	return 0;
 }
-
-int dcd_link_name(const char *path, char *out, size_t len)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-	const char *b;
-
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	b = strrchr(buf, '/');
-	snprintf(out, len, "%s", b ? b + 1 : buf);
-	return 0;
-}
