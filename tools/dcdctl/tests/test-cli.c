@@ -3,45 +3,7 @@
 #include "tap.h"
 #include "fake.h"
 #include "dcdctl.h"
-
-#include <sys/wait.h>
-
-static char out[65536], err[4096];
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
-/* run "$DCDCTL <args>" with the fake root; returns the exit code */
-static int dcdctl(const char *args)
-{
-	const char *bin = getenv("DCDCTL");
-	char cmd[1024], o[300], e[300];
-	int st;
-
-	snprintf(o, sizeof(o), "%s.out", fk_root);
-	snprintf(e, sizeof(e), "%s.err", fk_root);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", bin ? bin : "./dcdctl", args, o, e);
-	st = system(cmd);
-	slurp(o, out, sizeof(out));
-	slurp(e, err, sizeof(err));
-	unlink(o);
-	unlink(e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int one_line(void)
-{
-	char *nl = strchr(err, '\n');
-
-	return nl && !nl[1];
-}
+#include "run.h"
 
 int main(void)
 {

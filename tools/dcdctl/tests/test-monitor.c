@@ -10,40 +10,12 @@
 #include "fake.h"
 #include "dcdctl.h"
 #include "monitor.h"
+#include "run.h"
 
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <sys/wait.h>
-
-static char out[65536], err[4096];
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
-static int dcdctl(const char *args)
-{
-	const char *bin = getenv("DCDCTL");
-	char cmd[1024], o[300], e[300];
-	int st;
-
-	snprintf(o, sizeof(o), "%s.out", fk_root);
-	snprintf(e, sizeof(e), "%s.err", fk_root);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", bin ? bin : "./dcdctl", args, o, e);
-	st = system(cmd);
-	slurp(o, out, sizeof(out));
-	slurp(e, err, sizeof(err));
-	unlink(o);
-	unlink(e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int uev(const char *msg, size_t len, struct dcd_uevent *ev)
 {
@@ -479,24 +451,24 @@ int main(void)
 		char args[600];
 
 		snprintf(args, sizeof(args), "monitor --once --policy %s/bad.conf", fk_root);
-		rc = dcdctl(args);
+		rc = dcdctl("%s", args);
 		ok(rc == DCD_EXIT_POLICY && strstr(err, "dcdctl: ") == err &&
 		   strstr(err, "/bad.conf:2: unknown zone 'sideways'") && !strchr(err, '\n')[1],
 		   "bad policy line: exit 9, one line \"%.70s\"", err);
 		snprintf(args, sizeof(args), "monitor --once --policy %s/nope.conf", fk_root);
-		rc = dcdctl(args);
+		rc = dcdctl("%s", args);
 		ok(rc == DCD_EXIT_POLICY && strstr(err, "nope.conf: No such file"),
 		   "--policy FILE missing: exit 9");
 		fk_w("ignore.conf", "ignore\n");
 		fk_extent(3, 2 * BLK, 2 * BLK, NULLUUID, "accepted", 4);
 		snprintf(args, sizeof(args), "monitor --once --strict --policy %s/ignore.conf",
 			 fk_root);
-		rc = dcdctl(args);
+		rc = dcdctl("%s", args);
 		ok(rc == DCD_EXIT_CONFLICT && strstr(err, "40-redhat.rules:3") &&
 		   strstr(err, "80-mem.rules:1"), "--strict with competing udev rules: exit 10");
 		snprintf(args, sizeof(args), "monitor --once --json --policy %s/ignore.conf",
 			 fk_root);
-		rc = dcdctl(args);
+		rc = dcdctl("%s", args);
 		a = json_tokener_parse(strchr(out, '\n') ? strrchr(out, '{') : "x");
 		ok(rc == 0 && strstr(err, "warning: /etc/udev/rules.d/40-redhat.rules:3") &&
 		   strstr(out, "\"event\":\"warning\"") && strstr(out, "\"event\":\"start\"") &&
