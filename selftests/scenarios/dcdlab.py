@@ -220,17 +220,12 @@ BLK = 2 * MiB
 def build_rw():
     """Build dax-rw (selftests/scenarios/dax-rw.c), a libc-free static program
     that writes or checks a byte pattern through a devdax device."""
-    out = os.path.join(tempfile.mkdtemp(prefix='dax-rw-'), 'dax-rw')
-    subprocess.check_call(['gcc', '-Os', '-static', '-nostdlib', '-fno-builtin',
-                           '-fno-stack-protector', '-mgeneral-regs-only', '-s', '-o', out,
-                           os.path.join(HERE, 'dax-rw.c')])
-    return out
+    return build_prog('dax-rw')
 
 
 def push_rw(s, path):
     """Copy dax-rw into the guest as /tmp/dax-rw."""
-    data = base64.b64encode(open(path, 'rb').read()).decode()
-    s.guest("echo '%s' | base64 -d > /tmp/dax-rw && chmod +x /tmp/dax-rw" % data)
+    push_file(s, path, '/tmp/dax-rw')
 
 
 def dax_devs(s):
@@ -278,8 +273,8 @@ def memtotal(s):
 
 
 def build_prog(name):
-    """Build selftests/scenarios/<name>.c like dax-rw (static, libc-free);
-    returns the path of the binary on the host."""
+    """Build selftests/scenarios/<name>.c, a static libc-free program on
+    freestanding.h; returns the path of the binary on the host."""
     out = os.path.join(tempfile.mkdtemp(prefix=name + '-'), name)
     subprocess.check_call(['gcc', '-Os', '-static', '-nostdlib', '-fno-builtin',
                            '-fno-stack-protector', '-mgeneral-regs-only', '-s', '-o', out,
