@@ -16,20 +16,10 @@ extent's DPA."""
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import (Scenario, MiB, BLK, CXL, build_prog, push_file, ext_dax,  # noqa: E402
-                    dax_devs, blocks_with)
+from dcdlab import (Scenario, MiB, BLK, build_prog, push_file, ext_dax, dax_devs,  # noqa: E402
+                    blocks_with, extent_state)
 
 EXT = 128 * MiB
-
-
-def state(s, dpa):
-    out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] && echo "$(cat $e/dpa) '
-                  '$(cat $e/state)"; done; true' % CXL)
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 2 and int(f[0], 0) == dpa:
-            return f[1]
-    return None
 
 
 def rounds(s):
@@ -67,9 +57,9 @@ with Scenario('dcd1') as s:
     s.release([(0, EXT)])
     s.release([(EXT, EXT)])
     s.release([(0, EXT)], region=1)
-    st = s.wait_for(lambda: state(s, 0) == 'release-pending' and state(s, 0), timeout=30)
+    st = s.wait_for(lambda: extent_state(s, 0) == 'release-pending' and extent_state(s, 0), timeout=30)
     s.ok(st == 'release-pending', 'release of mapped %s: extent release-pending' % A, st)
-    st = s.wait_for(lambda: state(s, 256 * MiB) == 'release-pending' and state(s, 256 * MiB),
+    st = s.wait_for(lambda: extent_state(s, 256 * MiB) == 'release-pending' and extent_state(s, 256 * MiB),
                     timeout=30)
     s.ok(st == 'release-pending', 'release of %s held open (not mapped): release-pending' % C, st)
     gone = s.wait_for(lambda: (EXT, EXT) not in s.device_extents(m), timeout=30)
@@ -86,7 +76,7 @@ with Scenario('dcd1') as s:
          '(%d -> %s rounds)' % (r1, r2), 'exit status so far: %r' % alive)
     # a repeated FM request changes nothing while it is held
     s.release([(0, EXT)])
-    s.ok(state(s, 0) == 'release-pending' and (0, EXT) in s.device_extents(m),
+    s.ok(extent_state(s, 0) == 'release-pending' and (0, EXT) in s.device_extents(m),
          'a second release request leaves %s pending' % A)
 
     # the holders go: the releases complete on their own

@@ -14,20 +14,10 @@ import os
 import re
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import Scenario, MiB, CXL, ext_dax, dax_devs, memtotal  # noqa: E402
+from dcdlab import Scenario, MiB, ext_dax, dax_devs, memtotal, extent_state  # noqa: E402
 
 EXT = 128 * MiB
 AUTO = '/sys/devices/system/memory/auto_online_blocks'
-
-
-def state(s, dpa):
-    out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] && echo "$(cat $e/dpa) '
-                  '$(cat $e/state)"; done; true' % CXL)
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 2 and int(f[0], 0) == dpa:
-            return f[1]
-    return None
 
 
 def dev_of(s, dpa, timeout=30):
@@ -104,7 +94,7 @@ with Scenario('dcd1', modparams='kmem=1') as s:
 
     # release A (online): release-pending as with daxctl
     s.release([(0, EXT)])
-    st = s.wait_for(lambda: state(s, 0) == 'release-pending' and state(s, 0), timeout=30)
+    st = s.wait_for(lambda: extent_state(s, 0) == 'release-pending' and extent_state(s, 0), timeout=30)
     s.ok(st == 'release-pending' and (0, EXT) in s.device_extents(m),
          'release of online %s: release-pending, the device still lists the extent' % A, st)
     rc, out = s.guest_rc('daxctl reconfigure-device --mode=devdax -f %s 2>&1' % A, timeout=300)
@@ -119,7 +109,7 @@ with Scenario('dcd1', modparams='kmem=1') as s:
     s.ok(rc == 0 and memtotal(s) == mem0 and driver(s, B) == 'kmem',
          'daxctl offline-memory %s: offline, kmem still bound' % B, out)
     s.release([(EXT, EXT)])
-    st = s.wait_for(lambda: state(s, EXT) == 'release-pending' and state(s, EXT), timeout=30)
+    st = s.wait_for(lambda: extent_state(s, EXT) == 'release-pending' and extent_state(s, EXT), timeout=30)
     s.ok(st == 'release-pending', 'release of offline but added %s: release-pending' % B, st)
     rc, out = s.guest_rc('daxctl reconfigure-device --mode=devdax %s 2>&1' % B, timeout=300)
     gone = s.wait_for(lambda: s.device_extents(m) == [] and dax_devs(s) == [], timeout=30)

@@ -15,21 +15,10 @@ import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import (Scenario, MiB, build_rw, push_rw, dax_devs, ext_dax,  # noqa: E402
-                    blocks_with, memtotal)
+                    blocks_with, memtotal, extent_state, record_uevents)
 
-CXL = '/sys/bus/cxl/devices'
 R1 = 256 * MiB
 BLK = 2 * MiB
-
-
-def state(s, dpa):
-    out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] && echo "$(cat $e/dpa) '
-                  '$(cat $e/state)"; done; true' % CXL)
-    for l in out.splitlines():
-        f = l.split()
-        if len(f) == 2 and int(f[0], 0) == dpa:
-            return f[1]
-    return None
 
 
 with Scenario('dcd1') as s:
@@ -37,8 +26,7 @@ with Scenario('dcd1') as s:
     rw = build_rw()
     s.load()
     s.create_region(m)
-    s.guest("uevent sh -c 'echo \"$ACTION $DEVPATH $DCD_STATE\" >> /tmp/uevents' "
-            ">/dev/null 2>&1 &")
+    record_uevents(s)
     s.add([(0, 128 * MiB)])
     s.add([(128 * MiB, 64 * MiB)])
     s.add([(0, 128 * MiB)], region=1)
@@ -78,7 +66,7 @@ with Scenario('dcd1') as s:
 
     # release of the online extent A: pending
     s.release([(0, 128 * MiB)])
-    st = s.wait_for(lambda: state(s, 0) == 'release-pending' and state(s, 0), timeout=20)
+    st = s.wait_for(lambda: extent_state(s, 0) == 'release-pending' and extent_state(s, 0), timeout=20)
     s.ok(st == 'release-pending', 'release of online %s: extent state release-pending' % A, st)
     ev = s.guest('cat /tmp/uevents 2>/dev/null; true')
     s.ok('change' in ev and 'release-pending' in ev, 'KOBJ_CHANGE uevent DCD_STATE=release-pending',
@@ -97,7 +85,7 @@ with Scenario('dcd1') as s:
     gone = s.wait_for(lambda: (0, 128 * MiB) not in s.device_extents(m), timeout=30)
     s.ok(gone, 'after offlining %s the release completes (device no longer lists it)' % A, out)
     devs = s.wait_for(lambda: len(dax_devs(s)) == 2 and dax_devs(s))
-    s.ok(devs and A not in {d['chardev'] for d in devs} and state(s, 0) is None,
+    s.ok(devs and A not in {d['chardev'] for d in devs} and extent_state(s, 0) is None,
          'DAX device and extent object gone', devs)
     s.ok(memtotal(s) == before + 128 * MiB, 'MemTotal back to before + C only')
     bf = s.vm.backing_file('cxl-dcd0')

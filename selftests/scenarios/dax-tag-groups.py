@@ -23,7 +23,7 @@ import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import (Scenario, MiB, build_rw, push_rw, dax_devs, ext_dax,  # noqa: E402
-                    blocks_with, memtotal)
+                    blocks_with, memtotal, record_uevents)
 
 CXL = '/sys/bus/cxl/devices'
 DEBUGFS = '/sys/kernel/debug/cxl_dcd'
@@ -63,8 +63,7 @@ with Scenario('dcd1') as s:
     rw = build_rw()
     s.load()
     s.create_region(m)
-    s.guest("uevent sh -c 'echo \"$ACTION $DEVPATH $DCD_STATE\" >> /tmp/uevents' "
-            ">/dev/null 2>&1 &")
+    record_uevents(s)
     push_rw(s, rw)
 
     # an untagged extent first: its own device, and data that must survive

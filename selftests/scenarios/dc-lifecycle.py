@@ -9,7 +9,7 @@ a region teardown releasing its extents, host-initiated release of an orphan
 import os
 import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcdlab import Scenario, MiB, CXL  # noqa: E402
+from dcdlab import Scenario, MiB, CXL, record_uevents  # noqa: E402
 
 TR = '/sys/kernel/tracing'
 
@@ -31,8 +31,7 @@ with Scenario('dcd1') as s:
     s.ok(cfg == '0x20000000', 're-probed %s has its DC configuration again' % m, cfg)
 
     s.guest('echo 1 > %s/events/cxl_dcd/enable && echo > %s/trace' % (TR, TR))
-    s.guest("uevent sh -c 'echo \"$ACTION $DEVPATH $DCD_STATE\" >> /tmp/uevents' "
-            ">/dev/null 2>&1 &")
+    record_uevents(s)
     region = s.create_region(m)
     s.add([(0, 64 * MiB)])
     got = s.wait_for(lambda: s.device_extents(m), timeout=5)

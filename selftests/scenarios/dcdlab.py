@@ -302,3 +302,21 @@ def dcdctl_extents(s):
             for e in r.get('extents', []):
                 res[e['dpa']] = e
     return res
+
+
+def extent_state(s, dpa):
+    """sysfs state of the extent object at dpa (accepted, release-pending...),
+    None if there is none."""
+    out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] && echo "$(cat $e/dpa) '
+                  '$(cat $e/state)"; done; true' % CXL)
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 2 and int(f[0], 0) == dpa:
+            return f[1]
+    return None
+
+
+def record_uevents(s, path='/tmp/uevents'):
+    """Append "ACTION DEVPATH DCD_STATE" of every guest uevent to path."""
+    s.guest("uevent sh -c 'echo \"$ACTION $DEVPATH $DCD_STATE\" >> %s' >/dev/null 2>&1 &"
+            % path)
