@@ -206,6 +206,15 @@ class Vm:
     def devices(self):
         return TOPOLOGIES[self.topology]['devices']
 
+    def memdevs(self):
+        """QEMU device id -> guest memdev name (memX, None if absent), matched
+        by serial number."""
+        out = self.run('for m in /sys/bus/cxl/devices/mem*; do [ -e $m/serial ] && '
+                       'echo "${m##*/} $(cat $m/serial)"; done; true', check=True)[1]
+        by_sn = {int(sn, 0): m for m, sn in (l.split() for l in out.splitlines()
+                                              if len(l.split()) == 2)}
+        return {d['id']: by_sn.get(d['sn']) for d in self.devices()}
+
     def qemu_args(self):
         guest = self.conf['GUEST_DIR']
         kernel = os.path.join(guest, 'vmlinuz')

@@ -98,9 +98,7 @@ class Scenario:
 
     def _memdevs(self):
         """QEMU device id -> guest memdev name, matched by serial number."""
-        out = self.guest('for m in %s/mem*; do echo "${m##*/} $(cat $m/serial)"; done' % CXL)
-        by_sn = {int(sn, 0): m for m, sn in (l.split() for l in out.splitlines() if l.strip())}
-        return {d['id']: by_sn.get(d['sn']) for d in self.vm.devices()}
+        return self.vm.memdevs()
 
     def load(self, params=None):
         """Make sure cxl_dcd is loaded (normally at boot, through the softdep on
