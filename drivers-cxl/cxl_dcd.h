@@ -20,9 +20,11 @@
  * files waits for running show() calls before the structure is freed.
  */
 
+#include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/idr.h>
 #include <linux/kobject.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -118,6 +120,44 @@ struct dcd_dev;
 struct dcd_dax;
 
 /**
+ * enum dcd_busy - why a DAX device's range cannot be released (yet)
+ * @DCD_BUSY_NONE: it can
+ * @DCD_BUSY_SYSTEM_RAM: it intersects System RAM (kmem added it)
+ * @DCD_BUSY_DRIVER: a driver other than device_dax is bound (kmem)
+ * @DCD_BUSY_OPEN: its character device is open or mapped
+ * @DCD_BUSY_PINNED: a page holds a reference beyond its idle one (a
+ *	FOLL_LONGTERM pin, get_user_pages())
+ * @DCD_BUSY_UNVERIFIABLE: device_dax was unbound while a page was
+ *	referenced: the memmap is gone, the range can never be verified
+ * @DCD_BUSY_FENCING: not fenced in this round yet (round full)
+ * @DCD_BUSY_NR: number of reasons
+ */
+enum dcd_busy {
+	DCD_BUSY_NONE,
+	DCD_BUSY_SYSTEM_RAM,
+	DCD_BUSY_DRIVER,
+	DCD_BUSY_OPEN,
+	DCD_BUSY_PINNED,
+	DCD_BUSY_UNVERIFIABLE,
+	DCD_BUSY_FENCING,
+	DCD_BUSY_NR
+};
+
+/**
+ * enum dcd_delay - root-only test hooks that widen race windows (debugfs
+ *	cxl_dcd/delay_*_ms, default 0)
+ * @DCD_DELAY_RELEASE: after a release round was selected, before its DAX
+ *	devices are fenced
+ * @DCD_DELAY_FENCE: inside a fence, after the open check, before the kill
+ * @DCD_DELAY_NR: number of hooks
+ */
+enum dcd_delay {
+	DCD_DELAY_RELEASE,
+	DCD_DELAY_FENCE,
+	DCD_DELAY_NR
+};
+
+/**
  * struct dcd_region_ctx - a DC region this module drives (region.c)
  * @node: entry in &dcd_dev.regions, under &dcd_dev.lock
  * @dcd: the memdev's state; NULL once the memdev went away (under dcd_lock)
@@ -127,6 +167,8 @@ struct dcd_dax;
  * @hpa_start: HPA of the region's first byte
  * @hpa_len: HPA size of the region
  * @ids: per-region extent ids (Y of extentX.Y)
+ * @ref: the region driver's reference plus one per extent device
+ * @nr_edevs: extent devices registered under @cxlr_dax
  */
 struct dcd_region_ctx {
 	struct list_head node;
@@ -137,6 +179,8 @@ struct dcd_region_ctx {
 	u64 hpa_start;
 	u64 hpa_len;
 	struct ida ids;
+	struct kref ref;
+	atomic_t nr_edevs;
 };
 
 /**
@@ -154,6 +198,7 @@ struct dcd_region_ctx {
  * @group: enum dcd_grp: how its tag group maps to DAX devices, read
  *	locklessly by show()
  * @dax_done: its DAX device was created, or attempted (under dcd->lock)
+ * @busy: enum dcd_busy: why its release waits, read locklessly by show()
  */
 struct dcd_extent_dev {
 	struct device dev;
@@ -167,11 +212,13 @@ struct dcd_extent_dev {
 	struct dcd_dax *dax;
 	int group;
 	bool dax_done;
+	int busy;
 };
 
 /**
  * struct dcd_dev - cxl_dcd.ko state of one DC-capable memdev
  * @node: entry in dcd_devs, protected by dcd_lock
+ * @kref: dcd_devs' reference, plus one per user outside dcd_lock
  * @cxlmd: the memdev; a reference on @cxlmd->dev is held
  * @cxlds: the memdev's device state, valid while @live
  * @pdev: the PCI device (parent of @cxlmd), a reference is held
@@ -188,9 +235,11 @@ struct dcd_extent_dev {
  * @orphans_attr: memX/dcd/orphans
  * @release_attr: memX/dcd/release_extent
  * @rsys: memX/dcd/regionN directories, @cfg.nr_regions of them
+ * @rel_lock: one release pipeline at a time (release.c), before @lock
  * @lock: protects everything below, and serialises our mailbox commands
  * @live: cxl_pci is bound and the mailbox may be used (under @lock)
- * @stopping: no new work may be queued (under @lock; read locklessly)
+ * @stopping: no new work may be queued (under @lock and @kick_lock)
+ * @kick_lock: orders queueing work with @stopping
  * @events_on: event interrupt policy applied, interrupts/polls running
  * @fw_first: firmware owns the event logs: never touch them
  * @irq: requested IRQ numbers (0: none)
@@ -202,8 +251,10 @@ struct dcd_extent_dev {
  * @resync: re-read the extent list at the next work run
  * @retry: failed Release DC commands, retried from the work
  * @nr_retry: entries in @retry
- * @nr_pending: release-pending extents (read locklessly by the poll)
+ * @nr_pending: release-pending extents (read locklessly by the work)
  * @dead: extent devices to unregister once @lock is dropped
+ * @daxs: the DAX devices of this memdev's extents (dax.c)
+ * @recheck_ms: backoff of the release re-check (release.c)
  * @cnt: counters
  * @rej: rejections by reason (enum dcd_rej)
  * @warned_uuid: a record with a foreign UUID was logged once
@@ -214,14 +265,16 @@ struct dcd_extent_dev {
  * @buf: a mailbox payload sized buffer (under @lock)
  * @buf2: a second one
  * @extbuf: extents of a Get DC Extent List read (under @lock)
- * @work: the event work (on dcd_wq, ordered)
+ * @work: the event and release work (on dcd_wq; one per memdev)
  * @poll: periodic poll of the Event Status register
+ * @recheck: runs @work after @recheck_ms (release.c backoff)
  * @dbg: debugfs directory
  * @inject_armed: test hook: tag the next Add chain with @inject_tag
  * @inject_tag: the tag (debugfs inject_tag; under @lock)
  */
 struct dcd_dev {
 	struct list_head node;
+	struct kref kref;
 	struct cxl_memdev *cxlmd;
 	struct cxl_dev_state *cxlds;
 	struct device *pdev;
@@ -239,10 +292,14 @@ struct dcd_dev {
 	struct kobj_attribute release_attr;
 	struct dcd_region_sysfs rsys[DCD_MAX_REGIONS];
 
+	/* one release pipeline at a time; taken before @lock */
+	struct mutex rel_lock;
 	/* extents, chain, regions, counters, retries; serialises our commands */
 	struct mutex lock;
 	bool live;
 	bool stopping;
+	/* orders queue_work() with @stopping; innermost */
+	spinlock_t kick_lock;
 	bool events_on;
 	bool fw_first;
 	int irq[2];
@@ -256,6 +313,8 @@ struct dcd_dev {
 	unsigned int nr_retry;
 	unsigned int nr_pending;
 	struct list_head dead;
+	struct list_head daxs;
+	unsigned int recheck_ms;
 	u64 cnt[DCD_CNT_NR];
 	u64 rej[DCD_REJ_NR];
 	bool warned_uuid;
@@ -268,6 +327,7 @@ struct dcd_dev {
 	u32 *slots;
 	struct work_struct work;
 	struct delayed_work poll;
+	struct delayed_work recheck;
 	struct dentry *dbg;
 	bool inject_armed;
 	u8 inject_tag[DCD_TAG_SIZE];
@@ -281,20 +341,22 @@ extern struct workqueue_struct *dcd_wq;
 extern struct mutex dcd_lock;
 struct dcd_dev *dcd_find_pdev(struct device *pdev);
 struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd);
+void dcd_get(struct dcd_dev *dcd);
+void dcd_put(struct dcd_dev *dcd);
 void dcd_unlock(struct dcd_dev *dcd);
-void dcd_kick_all(void);
 
 /* partition.c */
 int dcd_partition_setup(struct dcd_dev *dcd, const char **why);
-void dcd_partition_restore(struct dcd_dev *dcd);
 void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd);
 
 /* events.c */
 void dcd_events_start(struct dcd_dev *dcd);
 void dcd_events_stop(struct dcd_dev *dcd);
 void dcd_kick(struct dcd_dev *dcd);
+void dcd_kick_later(struct dcd_dev *dcd, unsigned long delay);
 void dcd_work_fn(struct work_struct *work);
 void dcd_poll_fn(struct work_struct *work);
+void dcd_recheck_fn(struct work_struct *work);
 
 /* extent.c */
 int dcd_extents_init(struct dcd_dev *dcd);
@@ -303,11 +365,13 @@ void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev);
 void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout);
 int __dcd_resync(struct dcd_dev *dcd, bool adopt);
 void __dcd_retry_releases(struct dcd_dev *dcd);
-void __dcd_retry_pending(struct dcd_dev *dcd);
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
+int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
+		       bool queue);
+void __dcd_untrack(struct dcd_dev *dcd, u32 i);
 void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
-void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
-			 bool release);
+u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
+			bool release);
 void __dcd_extents_orphan_all(struct dcd_dev *dcd);
 int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
 u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
@@ -328,16 +392,36 @@ int dcd_dax_init(void);
 void dcd_dax_exit(void);
 void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
 		   u32 nr);
-void dcd_dax_remove(struct dcd_extent_dev *edev);
-bool dcd_dax_in_use(struct dcd_extent_dev *edev);
-bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len);
-void dcd_dax_set_pending(struct dcd_extent_dev *edev, bool pending);
+const char *dcd_busy_name(enum dcd_busy b);
+enum dcd_busy dcd_dax_check(struct dcd_dax *dd);
+enum dcd_busy dcd_dax_fence(struct dcd_dax *dd, bool force);
+void dcd_dax_force_fenced(struct dcd_dax *dd);
+void dcd_dax_unbind(struct dcd_dax *dd);
+void dcd_dax_delete(struct dcd_dax *dd);
+void dcd_dax_get(struct dcd_dax *dd);
+void dcd_dax_put(struct dcd_dax *dd);
+const char *dcd_dax_name(struct dcd_dax *dd);
+void dcd_dax_retire(struct dcd_dax *dd, bool gone);
+bool dcd_dax_is_gone(const struct dcd_dax *dd);
+void dcd_dax_unlink(struct dcd_extent_dev *edev);
+struct dcd_dax *__dcd_dax_find(struct dcd_dev *dcd, u64 dpa, u64 len);
+struct dcd_dax *__dcd_dax_first(struct dcd_dev *dcd);
+struct dcd_dax *__dcd_dax_next_gone(struct dcd_dev *dcd, struct dcd_dax *prev);
+bool __dcd_dax_gone_left(struct dcd_dev *dcd);
+void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd);
 void __dcd_flush_caches(struct dcd_dev *dcd, bool release);
+
+/* release.c */
+void dcd_release_run(struct dcd_dev *dcd, bool unregister);
+void dcd_release_teardown(struct dcd_dev *dcd);
 
 /* region.c */
 int dcd_region_driver_init(void);
 void dcd_region_driver_exit(void);
+void dcd_regions_enable(void);
 bool dcd_dax_cxl_present(void);
+void dcd_rgn_get(struct dcd_region_ctx *rgn);
+void dcd_rgn_put(struct dcd_region_ctx *rgn);
 
 /* debugfs.c */
 void dcd_debugfs_init(void);
@@ -345,6 +429,8 @@ void dcd_debugfs_exit(void);
 void dcd_debugfs_add(struct dcd_dev *dcd);
 void dcd_debugfs_remove(struct dcd_dev *dcd);
 extern const char * const dcd_counter_names[DCD_CNT_NR];
+void dcd_fault_delay(enum dcd_delay which);
+extern bool dcd_test_fail_probe;
 
 /* mbox.c */
 int dcd_mbox_send(struct cxl_mailbox *mbox, u16 opcode, const void *in,

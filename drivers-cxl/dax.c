@@ -38,49 +38,60 @@
  * range of &dev_dax_data.size bytes; only the sysfs size and mapping
  * writes of a dynamic region add ranges, and device_dax refuses a static
  * pgmap with several ranges. A group with holes cannot be one device. The
- * dax_region is
- * static (IORESOURCE_DAX_STATIC, as dax_pmem's): the dax core then hides
- * create, delete, seed and available_size, makes size and align read-only
- * and hides mapping, so no stock path (daxctl create-device, resize,
- * mapping writes) can allocate anything, let alone capacity outside the
- * extent. Links: extentX.Y/dax -> daxN.0, and back cxl_dcd.dax.N/extent ->
- * extentX.Y for a single extent, cxl_dcd.dax.N/extent0..extent<n-1> ->
- * the members in sequence order for a merged group. A root-device parent
- * (not the extent device) lets a DAX device whose memory cannot be given
- * back outlive its extent devices.
+ * dax_region is static (IORESOURCE_DAX_STATIC, as dax_pmem's): the dax
+ * core then hides create, delete, seed and available_size, makes size and
+ * align read-only and hides mapping, so no stock path (daxctl
+ * create-device, resize, mapping writes) can allocate anything, let alone
+ * capacity outside the extent. Links: extentX.Y/dax -> daxN.0, and back
+ * cxl_dcd.dax.N/extent -> extentX.Y for a single extent,
+ * cxl_dcd.dax.N/extent0..extent<n-1> -> the members in sequence order for a
+ * merged group. A root-device parent (not the extent device) lets a DAX
+ * device whose memory cannot be given back yet outlive its extent devices
+ * (region torn down while the memory is in use).
  *
- * A merged device is in use when any part of it is, so all its members
- * are (extent.c releases tag groups as a whole). Each member holds a
- * reference on the &struct dcd_dax; the first member whose extent device
- * goes takes the DAX device with it (deleted, or kept as a zombie if in
- * use), so a device never outlives part of its capacity unnoticed; the
- * others only drop their link and reference.
+ * Every DAX device of a memdev is on its &dcd_dev.daxs list from creation
+ * to deletion; only the release pipeline (release.c) and the memdev's
+ * teardown delete one, and only after dcd_dax_fence() verified that its
+ * range is unreachable:
+ *
+ * - no driver but device_dax is bound (kmem would mean System RAM);
+ * - the range intersects no System RAM;
+ * - with device_dax bound: its dax_device is killed (kill_dev_dax(): no
+ *   new mmap or fault, every mapping zapped, SRCU readers drained), then
+ *   every folio of the range must hold only its idle reference: a page
+ *   pinned by FOLL_LONGTERM (io_uring fixed buffers, RDMA) or held by a
+ *   get_user_pages() caller fails the check. The pgmap is never torn down
+ *   under such a page: the device stays bound (killed, unusable) and the
+ *   check is repeated (release.c, bounded backoff: nothing notifies an
+ *   unpin);
+ * - finally kill_device() marks the dev_dax dead, under its device lock,
+ *   so no driver can bind it between the check and the deletion.
+ *
+ * A release (not forced) first asks dcd_dax_check(): a device that is
+ * System RAM, bound to another driver, or open or mapped through device_dax
+ * is in use and is left alone (release-pending, onlining refused) until it
+ * is not; only then is it fenced. A forced release, or an extent the device
+ * no longer lists, fences at once: an open or mapped device is killed
+ * under its users; System RAM cannot be revoked (logged at crit, onlining
+ * refused, and the device is deleted once kmem let go of it).
  *
  * Devdax (device_dax) by default; with the kmem module parameter the
  * region carries IORESOURCE_DAX_KMEM and kmem binds at once (memory added,
  * onlined per the system's auto_online_blocks policy).
  *
- * In use: the extent's HPA range intersects System RAM (kmem added it,
- * online or not), or the DAX device is bound to any driver but device_dax,
- * or its character device is open or mapped. In-use extents are never torn
- * down: a release makes them release-pending (extent.c), and a forced
- * release, a region or memdev teardown keeps their DAX device as a zombie
- * (logged; never re-onlined; deleted once no longer in use). After a
- * region teardown the extent stays release-pending while its zombie is
- * held (dcd_dax_zombie_busy()), then is released.
- *
  * The memory notifier takes dcd_hpa_lock (a spinlock) only: it refuses
- * MEM_GOING_ONLINE for pending and zombie ranges, counts online pages per
- * extent (a module reference while any are online, so rmmod fails busy)
- * and kicks dcd_recheck_work after MEM_OFFLINE.
- *
- * A dax bus notifier logs why kmem cannot online an extent that holds no
- * whole memory block, and rebinds device_dax after kmem's probe failed.
+ * MEM_GOING_ONLINE for ranges being released, counts online pages per DAX
+ * device (a module reference while any are online, so rmmod fails busy)
+ * and kicks the memdev's work after MEM_OFFLINE. The dax bus notifier
+ * kicks it when a driver unbinds from a device being released, logs why
+ * kmem cannot online an extent that holds no whole memory block, and
+ * rebinds device_dax after kmem's probe failed.
  *
  * Locking: dcd_hpa_lock (spinlock, innermost) protects dcd_hpa_list and
- * the @pending, @zombie and @online_pages fields. dcd_zombie_lock (mutex,
- * after dcd->lock) protects dcd_zombies; devices are never deleted under
- * it.
+ * the @retiring and @online_pages fields. &dcd_dev.daxs and the @gone and
+ * @busy fields are under dcd->lock. dcd_dax_fence(), dcd_dax_unbind() and
+ * dcd_dax_delete() take device locks and may wait for RCU and SRCU grace
+ * periods: never under dcd->lock.
  */
 
 bool dcd_kmem;
@@ -88,28 +99,34 @@ module_param_named(kmem, dcd_kmem, bool, 0644);
 MODULE_PARM_DESC(kmem, "Bind new DC DAX devices to kmem at once (default N: devdax)");
 
 /**
- * struct dcd_dax - the DAX device of one extent
+ * struct dcd_dax - the DAX device of one extent or merged tag group
  * @adev: cxl_dcd.dax.N, the dax_region's parent
- * @hpa: HPA range of the extent
+ * @hpa: HPA range of the extent(s)
  * @nid: target node
  * @kmem: created with IORESOURCE_DAX_KMEM
  * @dev_dax: daxN.0, set by probe; valid while @adev is bound
  * @pin: daxN.0 again, with a reference held until @adev is released, so
- *	an in-use check through a member racing the device's deletion reads
- *	valid memory
+ *	checks racing the device's deletion read valid memory
  * @nr_ext: number of extents it spans (members of a merged tag group)
- * @flags: DCD_DAX_RETIRED once deleted or made a zombie (atomic bitops)
  * @hnode: entry in dcd_hpa_list (dcd_hpa_lock)
+ * @dnode: entry in &dcd_dev.daxs (dcd->lock)
  * @online_pages: pages of @hpa online (dcd_hpa_lock)
- * @pending: release pending: refuse onlining (dcd_hpa_lock)
- * @zombie: kept after its extent went away: refuse onlining (dcd_hpa_lock)
+ * @retiring: being released or its extent is gone: refuse onlining
+ *	(dcd_hpa_lock)
+ * @gone: the device no longer grants (part of) its capacity (forced
+ *	release, dropped from the device's list, memdev teardown): fence it
+ *	even while in use (dcd->lock)
+ * @fenced: dcd_dax_fence() passed: killed, verified, marked dead
+ * @deleted: dcd_dax_delete() ran
+ * @pinned_seen: a fence found a referenced page; if device_dax is later
+ *	unbound by someone else the memmap is gone and the range can never be
+ *	verified again
  * @kmem_refused: kmem was told why it cannot bind; rebind device_dax
- * @znode: entry in dcd_zombies (dcd_zombie_lock)
- * @dcd: the memdev state it was created for (compared, never dereferenced)
+ * @dcd: the memdev state, or NULL once detached from it (dcd_hpa_lock)
  * @dpa: DPA range of its extent(s)
  *
  * Lifetime: the auxiliary device's reference (dropped by dcd_dax_delete())
- * plus one per linked extent device (dropped by dcd_dax_remove()).
+ * plus one per linked extent device and one per release batch holding it.
  */
 struct dcd_dax {
 	struct auxiliary_device adev;
@@ -119,30 +136,48 @@ struct dcd_dax {
 	struct dev_dax *dev_dax;
 	struct dev_dax *pin;
 	u32 nr_ext;
-	unsigned long flags;
 	struct list_head hnode;
+	struct list_head dnode;
 	unsigned long online_pages;
-	bool pending;
-	bool zombie;
+	bool retiring;
+	bool gone;
+	bool fenced;
+	bool deleted;
+	bool pinned_seen;
 	bool kmem_refused;
-	struct list_head znode;
-	const struct dcd_dev *dcd;
+	struct dcd_dev *dcd;
 	struct range dpa;
 };
 
-#define DCD_DAX_RETIRED		0
-
 static DEFINE_SPINLOCK(dcd_hpa_lock);
 static LIST_HEAD(dcd_hpa_list);
-static DEFINE_MUTEX(dcd_zombie_lock);
-static LIST_HEAD(dcd_zombies);
 static struct device *dcd_root;
 static const struct bus_type *dcd_dax_bus;
 static DEFINE_MUTEX(dcd_dax_bus_lock);
-static void dcd_recheck_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(dcd_recheck_work, dcd_recheck_fn);
 static void dcd_rebind_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(dcd_rebind_work, dcd_rebind_fn);
+
+static const char * const dcd_busy_names[DCD_BUSY_NR] = {
+	[DCD_BUSY_NONE]		= "",
+	[DCD_BUSY_SYSTEM_RAM]	= "system-ram",
+	[DCD_BUSY_DRIVER]	= "driver",
+	[DCD_BUSY_OPEN]		= "open",
+	[DCD_BUSY_PINNED]	= "pinned",
+	[DCD_BUSY_UNVERIFIABLE]	= "unverifiable",
+};
+
+/**
+ * dcd_busy_name() - sysfs name of why a release waits
+ * @b: the reason
+ *
+ * Return: a constant string ("" for none); never NULL.
+ */
+const char *dcd_busy_name(enum dcd_busy b)
+{
+	if ((unsigned int)b >= DCD_BUSY_NR)
+		return "unknown";
+	return dcd_busy_names[b];
+}
 
 static struct dcd_dax *to_dcd_dax(struct auxiliary_device *adev)
 {
@@ -232,102 +267,376 @@ static bool dcd_dev_dax_open(struct dev_dax *dev_dax)
 	return inode->i_cdev && kref_read(&inode->i_cdev->kobj.kref) > 1;
 }
 
-static bool dcd_dax_busy(struct dcd_dax *dd)
+static bool dcd_dax_is_ram(const struct dcd_dax *dd)
+{
+	return region_intersects(dd->hpa.start, range_len(&dd->hpa),
+				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
+	       REGION_DISJOINT;
+}
+
+/**
+ * dcd_dax_check() - is a DAX device in use (a cheap, unlocked look)
+ * @dd: the DAX device
+ *
+ * What the release pipeline asks before it fences a device for an
+ * ordinary release: only dcd_dax_fence() is authoritative.
+ *
+ * Context: process context.
+ * Return: DCD_BUSY_NONE, or why it is in use.
+ */
+enum dcd_busy dcd_dax_check(struct dcd_dax *dd)
 {
 	struct dev_dax *dev_dax = READ_ONCE(dd->dev_dax);
 	struct device_driver *drv;
 
-	if (region_intersects(dd->hpa.start, range_len(&dd->hpa),
-			      IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
-	    REGION_DISJOINT)
-		return true;
+	if (dcd_dax_is_ram(dd))
+		return DCD_BUSY_SYSTEM_RAM;
 	if (!dev_dax)
-		return false;
+		return DCD_BUSY_NONE;
 	drv = READ_ONCE(dev_dax->dev.driver);
 	if (!drv)
-		return false;
+		return DCD_BUSY_NONE;
 	if (strcmp(drv->name, "device_dax"))
-		return true;
-	return dcd_dev_dax_open(dev_dax);
+		return DCD_BUSY_DRIVER;
+	return dcd_dev_dax_open(dev_dax) ? DCD_BUSY_OPEN : DCD_BUSY_NONE;
 }
 
-/**
- * dcd_dax_in_use() - is an extent's memory in use
- * @edev: the extent device
- *
- * Context: process context; the memdev's dcd->lock held.
- * Return: true if its range intersects System RAM or its DAX device is
- * held (see the DOC above); false if it has no DAX device.
+/*
+ * Any folio of the range holding more than its idle reference: a pin
+ * (FOLL_PIN adds GUP_PIN_COUNTING_BIAS, or one plus _pincount on a large
+ * folio) or a get_user_pages() reference. An idle device-dax folio holds
+ * exactly one (memmap_init_zone_device()); devdax mappings take none.
+ * device_dax bound and its device lock held: the memmap is stable.
  */
-bool dcd_dax_in_use(struct dcd_extent_dev *edev)
+static bool dcd_dax_pages_busy(const struct dcd_dax *dd)
 {
-	return edev->dax && dcd_dax_busy(edev->dax);
+	unsigned long pfn = PHYS_PFN(dd->hpa.start);
+	unsigned long end = PHYS_PFN(dd->hpa.end + 1);
+
+	while (pfn < end) {
+		struct folio *folio = page_folio(pfn_to_page(pfn));
+
+		if (folio_ref_count(folio) != 1)
+			return true;
+		pfn = folio_pfn(folio) + folio_nr_pages(folio);
+		cond_resched();
+	}
+	return false;
 }
 
 /**
- * dcd_dax_zombie_busy() - is a zombie DAX device of an extent still held
- * @dcd: memdev state
- * @dpa: extent start
- * @len: extent length
+ * dcd_dax_fence() - stop a DAX device and verify its range is unreachable
+ * @dd: the DAX device (a reference held)
+ * @force: the capacity is gone from the device: kill it under its users
+ *	(open or mapped); System RAM and referenced pages still refuse
  *
- * For an extent whose extent device went with its region: its DAX device,
- * if in use then, is a zombie until nothing holds it.
+ * Under the dev_dax's device lock, so no driver binds or unbinds
+ * meanwhile: see the DOC above for the checks. On success the dev_dax is
+ * dead (kill_device()): it can never be bound again, and deleting it
+ * tears down a pgmap whose pages nobody references.
  *
- * Context: process context; the memdev's dcd->lock held.
- * Return: true if a zombie of @dcd over any part of the range is in use.
+ * Context: process context, no dcd->lock (waits for SRCU); may run
+ * concurrently for different devices.
+ * Return: DCD_BUSY_NONE (fenced, now or before), or why not.
  */
-bool dcd_dax_zombie_busy(struct dcd_dev *dcd, u64 dpa, u64 len)
+enum dcd_busy dcd_dax_fence(struct dcd_dax *dd, bool force)
+{
+	struct dev_dax *dev_dax = dd->pin;
+	struct device_driver *drv;
+	enum dcd_busy b = DCD_BUSY_NONE;
+
+	if (READ_ONCE(dd->fenced))
+		return DCD_BUSY_NONE;
+	if (!dev_dax) {
+		/* never had a dev_dax: nothing to reach but System RAM */
+		return dcd_dax_is_ram(dd) ? DCD_BUSY_SYSTEM_RAM : DCD_BUSY_NONE;
+	}
+	device_lock(&dev_dax->dev);
+	drv = dev_dax->dev.driver;
+	if (drv && strcmp(drv->name, "device_dax")) {
+		b = DCD_BUSY_DRIVER;
+		goto out;
+	}
+	if (dcd_dax_is_ram(dd)) {
+		b = DCD_BUSY_SYSTEM_RAM;
+		goto out;
+	}
+	if (drv) {
+		if (!force && dcd_dev_dax_open(dev_dax)) {
+			b = DCD_BUSY_OPEN;
+			goto out;
+		}
+		dcd_fault_delay(DCD_DELAY_FENCE);
+		/* no new mmap or fault from here; raced-in mappings zapped */
+		kill_dev_dax(dev_dax);
+		if (dcd_dax_pages_busy(dd)) {
+			dd->pinned_seen = true;
+			b = DCD_BUSY_PINNED;
+			goto out;
+		}
+	} else if (dd->pinned_seen) {
+		/* device_dax unbound under a pin: the memmap is gone */
+		b = DCD_BUSY_UNVERIFIABLE;
+		goto out;
+	}
+	kill_device(&dev_dax->dev);
+	WRITE_ONCE(dd->fenced, true);
+out:
+	device_unlock(&dev_dax->dev);
+	return b;
+}
+
+/**
+ * dcd_dax_force_fenced() - let a teardown delete a device that failed
+ *	dcd_dax_fence() for a reason deleting it resolves
+ * @dd: the DAX device
+ *
+ * Memdev teardown only (dcd_release_teardown()): kmem bound (its unbind
+ * removes offline memory; online memory holds a module reference, and on
+ * a memdev removal kmem leaves it online, logged by kmem), never for
+ * referenced pages.
+ */
+void dcd_dax_force_fenced(struct dcd_dax *dd)
+{
+	WRITE_ONCE(dd->fenced, true);
+}
+
+/**
+ * dcd_dax_unbind() - unbind device_dax from a fenced DAX device
+ * @dd: the DAX device, fenced
+ *
+ * The expensive part of a deletion (memunmap_pages(): RCU grace periods,
+ * TLB flushes); unbinds of different devices overlap, so the release
+ * pipeline runs them in parallel and deletes the devices afterwards.
+ *
+ * Context: process context, no dcd->lock.
+ */
+void dcd_dax_unbind(struct dcd_dax *dd)
+{
+	if (WARN_ON_ONCE(!READ_ONCE(dd->fenced)) || !dd->pin)
+		return;
+	device_release_driver(&dd->pin->dev);
+}
+
+/* Link name of member @k of @dd under cxl_dcd.dax.N */
+static void dcd_dax_link_name(const struct dcd_dax *dd, u32 k, char *buf,
+			      size_t size)
+{
+	if (dd->nr_ext == 1)
+		snprintf(buf, size, "extent");
+	else
+		snprintf(buf, size, "extent%u", k);
+}
+
+/**
+ * dcd_dax_delete() - delete a fenced DAX device
+ * @dd: the DAX device, fenced (or with no dev_dax); a reference held
+ *
+ * Removes it from the memory notifier's list and deletes the auxiliary
+ * device (its dax_region and dev_dax go with it). The caller removes it
+ * from &dcd_dev.daxs under dcd->lock.
+ *
+ * Context: process context, no dcd->lock.
+ */
+void dcd_dax_delete(struct dcd_dax *dd)
+{
+	char name[24];
+	u32 k;
+
+	if (WARN_ON_ONCE(!READ_ONCE(dd->fenced) && dd->pin) || dd->deleted)
+		return;
+	for (k = 0; k < dd->nr_ext; k++) {
+		dcd_dax_link_name(dd, k, name, sizeof(name));
+		sysfs_remove_link(&dd->adev.dev.kobj, name);
+	}
+	spin_lock(&dcd_hpa_lock);
+	list_del_init(&dd->hnode);
+	spin_unlock(&dcd_hpa_lock);
+	dd->deleted = true;
+	auxiliary_device_delete(&dd->adev);
+	auxiliary_device_uninit(&dd->adev);
+}
+
+/**
+ * dcd_dax_get() - take a reference on a DAX device
+ * @dd: the DAX device
+ */
+void dcd_dax_get(struct dcd_dax *dd)
+{
+	get_device(&dd->adev.dev);
+}
+
+/**
+ * dcd_dax_put() - drop a reference taken by dcd_dax_get()
+ * @dd: the DAX device
+ */
+void dcd_dax_put(struct dcd_dax *dd)
+{
+	put_device(&dd->adev.dev);
+}
+
+/**
+ * dcd_dax_name() - daxN.0 of a DAX device, for logs
+ * @dd: the DAX device
+ *
+ * Return: its name, or "cxl_dcd.dax.N" if it has no dev_dax.
+ */
+const char *dcd_dax_name(struct dcd_dax *dd)
+{
+	return dd->pin ? dev_name(&dd->pin->dev) : dev_name(&dd->adev.dev);
+}
+
+/**
+ * dcd_dax_retire() - refuse onlining a DAX device's range from now on
+ * @dd: the DAX device
+ * @gone: its capacity is gone from the device: fence it even in use
+ *
+ * Context: dcd->lock held.
+ */
+void dcd_dax_retire(struct dcd_dax *dd, bool gone)
+{
+	lockdep_assert_held(&dd->dcd->lock);
+	if (gone)
+		dd->gone = true;
+	spin_lock(&dcd_hpa_lock);
+	dd->retiring = true;
+	spin_unlock(&dcd_hpa_lock);
+}
+
+/**
+ * dcd_dax_is_gone() - must the DAX device be fenced even in use
+ * @dd: the DAX device
+ *
+ * Context: dcd->lock held.
+ * Return: &dcd_dax.gone.
+ */
+bool dcd_dax_is_gone(const struct dcd_dax *dd)
+{
+	return dd->gone;
+}
+
+/**
+ * __dcd_dax_gone_left() - does a DAX device of gone capacity remain
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Return: true if one still waits to be fenced and deleted.
+ */
+bool __dcd_dax_gone_left(struct dcd_dev *dcd)
 {
 	struct dcd_dax *dd;
-	bool busy = false;
 
-	if (!len)
-		return false;
-	mutex_lock(&dcd_zombie_lock);
-	list_for_each_entry(dd, &dcd_zombies, znode) {
-		if (dd->dcd != dcd || dd->dpa.start > dpa + len - 1 ||
-		    dd->dpa.end < dpa)
-			continue;
-		if (dcd_dax_busy(dd)) {
-			busy = true;
-			break;
-		}
-	}
-	mutex_unlock(&dcd_zombie_lock);
-	return busy;
+	lockdep_assert_held(&dcd->lock);
+	list_for_each_entry(dd, &dcd->daxs, dnode)
+		if (dd->gone)
+			return true;
+	return false;
 }
 
 /**
- * dcd_dax_set_pending() - refuse (or allow again) onlining an extent
- * @edev: the extent device
- * @pending: release pending
+ * dcd_dax_unlink() - an extent device goes: drop its link to its DAX device
+ * @edev: the extent device, still registered
  *
- * Context: any; takes dcd_hpa_lock.
+ * The DAX device itself stays on &dcd_dev.daxs until the release pipeline
+ * or the memdev's teardown fences and deletes it.
+ *
+ * Context: dcd->lock held.
  */
-void dcd_dax_set_pending(struct dcd_extent_dev *edev, bool pending)
+void dcd_dax_unlink(struct dcd_extent_dev *edev)
 {
-	if (!edev->dax)
+	struct dcd_dax *dd = edev->dax;
+
+	if (!dd)
 		return;
-	spin_lock(&dcd_hpa_lock);
-	edev->dax->pending = pending;
-	spin_unlock(&dcd_hpa_lock);
+	sysfs_remove_link(&edev->dev.kobj, "dax");
+	edev->dax = NULL;
+	dcd_dax_put(dd);
+}
+
+/**
+ * __dcd_dax_find() - the DAX device over a DPA range of a memdev
+ * @dcd: memdev state, dcd->lock held
+ * @dpa: start
+ * @len: length
+ *
+ * Return: the first DAX device (not deleted) whose DPA range overlaps the
+ * range, or NULL.
+ */
+struct dcd_dax *__dcd_dax_find(struct dcd_dev *dcd, u64 dpa, u64 len)
+{
+	struct dcd_dax *dd;
+
+	lockdep_assert_held(&dcd->lock);
+	if (!len)
+		return NULL;
+	list_for_each_entry(dd, &dcd->daxs, dnode)
+		if (dd->dpa.start <= dpa + len - 1 && dd->dpa.end >= dpa)
+			return dd;
+	return NULL;
+}
+
+/**
+ * __dcd_dax_next_gone() - walk the DAX devices whose capacity is gone
+ * @dcd: memdev state, dcd->lock held
+ * @prev: the previous one returned, or NULL to start
+ *
+ * Return: the next one on &dcd_dev.daxs with @gone set, or NULL.
+ */
+struct dcd_dax *__dcd_dax_next_gone(struct dcd_dev *dcd, struct dcd_dax *prev)
+{
+	struct dcd_dax *dd = prev;
+
+	lockdep_assert_held(&dcd->lock);
+	dd = list_prepare_entry(dd, &dcd->daxs, dnode);
+	list_for_each_entry_continue(dd, &dcd->daxs, dnode)
+		if (dd->gone)
+			return dd;
+	return NULL;
+}
+
+/**
+ * __dcd_dax_first() - the first DAX device of a memdev
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Return: it, or NULL if the memdev has none.
+ */
+struct dcd_dax *__dcd_dax_first(struct dcd_dev *dcd)
+{
+	lockdep_assert_held(&dcd->lock);
+	return list_first_entry_or_null(&dcd->daxs, struct dcd_dax, dnode);
+}
+
+/**
+ * __dcd_dax_list_del() - a deleted DAX device leaves &dcd_dev.daxs
+ * @dcd: memdev state, dcd->lock held
+ * @dd: the DAX device, deleted
+ *
+ * Drops the list's reference.
+ */
+void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd)
+{
+	lockdep_assert_held(&dcd->lock);
+	if (list_empty(&dd->dnode))
+		return;
+	list_del_init(&dd->dnode);
+	dcd_dax_put(dd);
 }
 
 /**
  * __dcd_flush_caches() - write back and invalidate the CPU caches
  * @dcd: memdev state, dcd->lock held
- * @release: before Release Dynamic Capacity (else: before exposing an
- *	extent through a new DAX device)
+ * @release: before Release Dynamic Capacity (else: before exposing
+ *	extents through new DAX devices)
  *
  * Corner case 36. DC capacity changes what sits behind an HPA range
- * without the CPU knowing: before Release Dynamic Capacity (the memory is
- * offline and its DAX device unused: no dirty line may be written back
- * into capacity the device gave to someone else) and before a newly
- * accepted extent is exposed through a DAX device (no stale line from an
- * earlier owner of the range may be read), every CPU writes back and
- * invalidates its caches: cpu_cache_invalidate_memregion(IORES_DESC_CXL),
- * WBINVD on all CPUs on x86, like region.c does at region commit. It IPIs
- * every CPU and waits: process context only, never under a spinlock.
+ * without the CPU knowing: before Release Dynamic Capacity (the ranges are
+ * verified unreachable and their DAX devices deleted: no dirty line may be
+ * written back into capacity the device gave to someone else) and before
+ * newly accepted extents are exposed through DAX devices (no stale line
+ * from an earlier owner of the range may be read), every CPU writes back
+ * and invalidates its caches: cpu_cache_invalidate_memregion(IORES_DESC_CXL),
+ * WBINVD on all CPUs on x86, like region.c does at region commit. Once per
+ * batch: one per Add chain (or adopted list), one per Release DC chunk. It
+ * IPIs every CPU and waits: process context only, never under a spinlock.
  *
  * Where the CPU cannot (x86 with the hypervisor flag, i.e. most VMs, and
  * architectures without the helper), nothing blocks: the capacity change
@@ -363,16 +672,6 @@ void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
 	dcd->flush_logged[release] = true;
 }
 
-/* Link name of member @k of @dd under cxl_dcd.dax.N */
-static void dcd_dax_link_name(const struct dcd_dax *dd, u32 k, char *buf,
-			      size_t size)
-{
-	if (dd->nr_ext == 1)
-		snprintf(buf, size, "extent");
-	else
-		snprintf(buf, size, "extent%u", k);
-}
-
 /**
  * __dcd_dax_add() - create the DAX device of an extent or a tag group
  * @dcd: memdev state, dcd->lock held
@@ -382,10 +681,10 @@ static void dcd_dax_link_name(const struct dcd_dax *dd, u32 k, char *buf,
  * @nr: entries in @edevs
  *
  * One dax_region and one dev_dax over the HPA range of all of them; every
- * member links to it. Never over a range that is System RAM already (a
- * zombie's leaked memory). The CPU caches are written back and invalidated
- * first (__dcd_flush_caches()). Failures are logged; the extents stay
- * accepted without a DAX device.
+ * member links to it. Never over a range that is System RAM already, nor
+ * over one another DAX device of the memdev still covers. The caller wrote
+ * back and invalidated the CPU caches for the batch (__dcd_flush_caches()).
+ * Failures are logged; the extents stay accepted without a DAX device.
  */
 void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
 		   u32 nr)
@@ -410,13 +709,17 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
 			return;
 		len += edevs[k]->ext.len;
 	}
+	if (__dcd_dax_find(dcd, edev->ext.dpa, len)) {
+		dev_err(&edev->dev, "DPA %#llx+%#llx still has a DAX device being released: no DAX device\n",
+			edev->ext.dpa, len);
+		return;
+	}
 	dd = kzalloc(sizeof(*dd), GFP_KERNEL);
 	if (!dd)
 		goto fail;
 	dd->hpa.start = rgn->hpa_start + edev->offset;
 	dd->hpa.end = dd->hpa.start + len - 1;
-	if (region_intersects(dd->hpa.start, len, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
+	if (dcd_dax_is_ram(dd)) {
 		dev_err(&edev->dev, "HPA %#llx+%#llx is System RAM already: no DAX device\n",
 			dd->hpa.start, len);
 		kfree(dd);
@@ -431,7 +734,7 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
 	dd->dpa.end = edev->ext.dpa + len - 1;
 	dd->nr_ext = nr;
 	INIT_LIST_HEAD(&dd->hnode);
-	INIT_LIST_HEAD(&dd->znode);
+	INIT_LIST_HEAD(&dd->dnode);
 	id = memregion_alloc(GFP_KERNEL);
 	if (id < 0) {
 		kfree(dd);
@@ -447,8 +750,6 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
 		kfree(dd);
 		goto fail;
 	}
-	/* no stale line of the range may be read through the new device */
-	__dcd_flush_caches(dcd, false);
 	spin_lock(&dcd_hpa_lock);
 	list_add_tail(&dd->hnode, &dcd_hpa_list);
 	spin_unlock(&dcd_hpa_lock);
@@ -463,8 +764,11 @@ void __dcd_dax_add(struct dcd_dev *dcd, struct dcd_extent_dev **edevs,
 		auxiliary_device_uninit(&dd->adev);
 		return;
 	}
+	/* one reference for the list, one per member */
+	list_add_tail(&dd->dnode, &dcd->daxs);
+	dcd_dax_get(dd);
 	for (k = 0; k < nr; k++) {
-		get_device(&dd->adev.dev);
+		dcd_dax_get(dd);
 		edevs[k]->dax = dd;
 		dcd_dax_link_name(dd, k, name, sizeof(name));
 		if (sysfs_create_link(&edevs[k]->dev.kobj,
@@ -481,106 +785,6 @@ fail:
 	dev_err(&edev->dev, "cannot create its DAX device (out of memory)\n");
 }
 
-static void dcd_dax_delete(struct dcd_dax *dd)
-{
-	spin_lock(&dcd_hpa_lock);
-	list_del_init(&dd->hnode);
-	spin_unlock(&dcd_hpa_lock);
-	auxiliary_device_delete(&dd->adev);
-	auxiliary_device_uninit(&dd->adev);
-}
-
-/*
- * The first member of @dd to go takes the DAX device with it: links back
- * to the members go, and the device is deleted, or kept as a zombie if in
- * use. @edev: the member going, for the log.
- */
-static void dcd_dax_retire(struct dcd_dax *dd, struct dcd_extent_dev *edev)
-{
-	struct dev_dax *dev_dax = READ_ONCE(dd->dev_dax);
-	char name[24];
-	u32 k;
-
-	for (k = 0; k < dd->nr_ext; k++) {
-		dcd_dax_link_name(dd, k, name, sizeof(name));
-		sysfs_remove_link(&dd->adev.dev.kobj, name);
-	}
-	if (dd->nr_ext > 1)
-		dev_info(&edev->dev, "%s of its tag group (%u extents) goes with it\n",
-			 dev_dax ? dev_name(&dev_dax->dev) : "DAX device",
-			 dd->nr_ext);
-	if (dcd_dax_busy(dd)) {
-		dev_crit(&edev->dev, "%s: HPA %#llx-%#llx still in use: kept, never onlined again\n",
-			 dev_dax ? dev_name(&dev_dax->dev) : "DAX device",
-			 dd->hpa.start, dd->hpa.end);
-		spin_lock(&dcd_hpa_lock);
-		dd->zombie = true;
-		spin_unlock(&dcd_hpa_lock);
-		mutex_lock(&dcd_zombie_lock);
-		list_add_tail(&dd->znode, &dcd_zombies);
-		mutex_unlock(&dcd_zombie_lock);
-		mod_delayed_work(system_wq, &dcd_recheck_work, HZ);
-		return;
-	}
-	dcd_dax_delete(dd);
-}
-
-/**
- * dcd_dax_remove() - the extent device goes: unlink it from its DAX device
- * @edev: the extent device, still registered
- *
- * The first member of a DAX device to go deletes it (for a merged tag
- * group, the others normally follow in the same batch). A DAX device in
- * use (forced release, region or memdev teardown with the memory held) is
- * not deleted: it becomes a zombie, logged at crit, is never onlined again
- * and goes once nothing holds it.
- *
- * Context: process context; the memdev's dcd->lock may be held (from
- * __dcd_extdev_kill()): deleting an unused device only unbinds device_dax,
- * and nothing on that path, nor kmem's (racing a bind) or the memory
- * notifier, takes dcd->lock.
- */
-void dcd_dax_remove(struct dcd_extent_dev *edev)
-{
-	struct dcd_dax *dd = edev->dax;
-
-	if (!dd)
-		return;
-	sysfs_remove_link(&edev->dev.kobj, "dax");
-	edev->dax = NULL;
-	if (!test_and_set_bit(DCD_DAX_RETIRED, &dd->flags))
-		dcd_dax_retire(dd, edev);
-	put_device(&dd->adev.dev);
-}
-
-/* Delete the zombies nothing holds any more; @all: module exit. */
-static bool dcd_zombies_reap(bool all)
-{
-	struct dcd_dax *dd, *next;
-	LIST_HEAD(dead);
-	bool left;
-
-	mutex_lock(&dcd_zombie_lock);
-	list_for_each_entry_safe(dd, next, &dcd_zombies, znode)
-		if (all || !dcd_dax_busy(dd))
-			list_move_tail(&dd->znode, &dead);
-	left = !list_empty(&dcd_zombies);
-	mutex_unlock(&dcd_zombie_lock);
-	list_for_each_entry_safe(dd, next, &dead, znode) {
-		list_del_init(&dd->znode);
-		dev_info(&dd->adev.dev, "no longer in use: deleted\n");
-		dcd_dax_delete(dd);
-	}
-	return left;
-}
-
-static void dcd_recheck_fn(struct work_struct *work)
-{
-	dcd_kick_all();
-	if (dcd_zombies_reap(false))
-		mod_delayed_work(system_wq, &dcd_recheck_work, 5 * HZ);
-}
-
 /* ------------------------------------------------------ memory notifier */
 
 static int dcd_mem_notify(struct notifier_block *nb, unsigned long action,
@@ -590,7 +794,6 @@ static int dcd_mem_notify(struct notifier_block *nb, unsigned long action,
 	u64 start = PFN_PHYS(mn->start_pfn);
 	u64 end = start + PFN_PHYS(mn->nr_pages) - 1;
 	int ret = NOTIFY_OK;
-	bool kick = false;
 	struct dcd_dax *dd;
 
 	spin_lock(&dcd_hpa_lock);
@@ -604,11 +807,10 @@ static int dcd_mem_notify(struct notifier_block *nb, unsigned long action,
 		pages = PHYS_PFN(e - s + 1);
 		switch (action) {
 		case MEM_GOING_ONLINE:
-			if (dd->pending || dd->zombie) {
+			if (dd->retiring) {
 				dev_warn(&dd->adev.dev,
-					 "refusing to online %#llx-%#llx: %s\n",
-					 s, e, dd->zombie ?
-					 "its extent is gone" : "release pending");
+					 "refusing to online %#llx-%#llx: release pending\n",
+					 s, e);
 				ret = NOTIFY_BAD;
 			}
 			break;
@@ -623,15 +825,15 @@ static int dcd_mem_notify(struct notifier_block *nb, unsigned long action,
 			dd->online_pages -= min(pages, dd->online_pages);
 			if (!dd->online_pages)
 				module_put(THIS_MODULE);
-			kick = true;
+			/* kmem's unbind follows; a release may be waiting */
+			if (dd->retiring && dd->dcd)
+				dcd_kick(dd->dcd);
 			break;
 		default:
 			break;
 		}
 	}
 	spin_unlock(&dcd_hpa_lock);
-	if (kick)
-		mod_delayed_work(system_wq, &dcd_recheck_work, HZ / 2);
 	return ret;
 }
 
@@ -678,6 +880,13 @@ static int dcd_dax_bus_notify(struct notifier_block *nb, unsigned long action,
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:
 		if (READ_ONCE(dd->kmem_refused))
 			mod_delayed_work(system_wq, &dcd_rebind_work, HZ);
+		break;
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		/* kmem (or device_dax) let go of a device being released */
+		spin_lock(&dcd_hpa_lock);
+		if (dd->retiring && !READ_ONCE(dd->fenced) && dd->dcd)
+			dcd_kick(dd->dcd);
+		spin_unlock(&dcd_hpa_lock);
 		break;
 	}
 	return NOTIFY_DONE;
@@ -763,16 +972,14 @@ err_root:
 /**
  * dcd_dax_exit() - undo dcd_dax_init(), after every region went
  *
- * Context: module exit; no DC memory is online (we hold a module reference
- * while there is).
+ * Context: module exit, after every memdev's DAX devices were deleted
+ * (no DC memory is online: we hold a module reference while there is).
  */
 void dcd_dax_exit(void)
 {
-	dcd_zombies_reap(true);
 	cancel_delayed_work_sync(&dcd_rebind_work);
 	auxiliary_driver_unregister(&dcd_dax_driver);
 	unregister_memory_notifier(&dcd_mem_nb);
-	cancel_delayed_work_sync(&dcd_recheck_work);
 	if (dcd_dax_bus)
 		bus_unregister_notifier(dcd_dax_bus, &dcd_dax_bus_nb);
 	cancel_delayed_work_sync(&dcd_rebind_work);

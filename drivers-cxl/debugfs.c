@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright(c) 2026 The cxl-dcd authors. */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/seq_file.h>
 #include "cxl_dcd.h"
 
@@ -16,6 +17,11 @@
  *   host tracks;
  * - chain: the More chain being staged;
  * - counters: "name value" lines.
+ *
+ * /sys/kernel/debug/cxl_dcd/delay_release_ms and delay_fence_ms (root only,
+ * 0 by default): test hooks that widen the race windows of the release
+ * pipeline (enum dcd_delay) by sleeping there, so guest tests can open,
+ * map or bind a device being released at the worst moment.
  *
  * Each show() takes dcd->lock (interruptibly). The directory is removed,
  * which waits for running readers, before the memdev state is freed and
@@ -164,9 +170,29 @@ static int counters_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
+static u32 dcd_delay_ms[DCD_DELAY_NR];
+
+/**
+ * dcd_fault_delay() - sleep where a test asked to widen a race window
+ * @which: the hook
+ *
+ * Context: process context, no spinlock held.
+ */
+void dcd_fault_delay(enum dcd_delay which)
+{
+	u32 ms = READ_ONCE(dcd_delay_ms[which]);
+
+	if (ms)
+		msleep(min(ms, 60000U));
+}
+
 void dcd_debugfs_init(void)
 {
 	dcd_dbg_root = debugfs_create_dir("cxl_dcd", NULL);
+	debugfs_create_u32("delay_release_ms", 0600, dcd_dbg_root,
+			   &dcd_delay_ms[DCD_DELAY_RELEASE]);
+	debugfs_create_u32("delay_fence_ms", 0600, dcd_dbg_root,
+			   &dcd_delay_ms[DCD_DELAY_FENCE]);
 }
 
 void dcd_debugfs_exit(void)

@@ -25,16 +25,19 @@
  *   and queues the work only if the DC bit (4) is set.
  * - A poll of Event Status every poll_ms (0: off) and always a slow one
  *   (DCD_SLOW_POLL_MS), which also drives chain timeouts and retries.
- * - The work (one per memdev on the ordered dcd_wq) drains log 4 to empty
- *   every time (QEMU interrupts only on the empty to non-empty edge).
+ * - The work (one per memdev on dcd_wq; memdevs run in parallel, each
+ *   one's work never concurrently with itself) drains log 4 to empty
+ *   every time (QEMU interrupts only on the empty to non-empty edge), then
+ *   runs the release pipeline (release.c) if anything waits for it.
  *
  * Firmware-first hosts (cxl_pci skipped event setup): the logs are left to
  * firmware; no policy, no interrupt, no poll.
  *
  * Stopping (cxl_pci unbind, memdev removal, module exit): @stopping is set
- * under dcd->lock, the IRQs are freed (before cxl_pci frees its vectors),
- * then the poll and the work are cancelled synchronously; after that nothing
- * touches the mailbox or the registers.
+ * under dcd->lock and @kick_lock (dcd_kick() tests it under @kick_lock, so
+ * nothing is queued after), the IRQs are freed (before cxl_pci frees its
+ * vectors), then the poll, the re-check and the work are cancelled
+ * synchronously; after that nothing touches the mailbox or the registers.
  */
 
 /* Safety-net poll period, always on while events are enabled */
@@ -172,10 +175,10 @@ static unsigned long dcd_poll_delay(struct dcd_dev *dcd)
 
 	if (dcd_poll_ms && dcd_poll_ms < ms)
 		ms = dcd_poll_ms;
-	/* chain timeout and release retries want the work sooner */
+	/* chain timeout and Release DC retries want the work sooner */
 	if (dcd->chain->open)
 		ms = min(ms, max(dcd_chain_timeout_ms / 4, 50U));
-	if (dcd->nr_retry || READ_ONCE(dcd->nr_pending))
+	if (dcd->nr_retry)
 		ms = min(ms, 1000U);
 	return msecs_to_jiffies(ms);
 }
@@ -188,16 +191,47 @@ static unsigned long dcd_poll_delay(struct dcd_dev *dcd)
  */
 void dcd_kick(struct dcd_dev *dcd)
 {
-	if (!READ_ONCE(dcd->stopping))
+	unsigned long flags;
+
+	spin_lock_irqsave(&dcd->kick_lock, flags);
+	if (!dcd->stopping)
 		queue_work(dcd_wq, &dcd->work);
+	spin_unlock_irqrestore(&dcd->kick_lock, flags);
+}
+
+/**
+ * dcd_kick_later() - run the event work after a delay (release re-check)
+ * @dcd: memdev state
+ * @delay: jiffies
+ *
+ * Context: any context.
+ */
+void dcd_kick_later(struct dcd_dev *dcd, unsigned long delay)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dcd->kick_lock, flags);
+	if (!dcd->stopping)
+		mod_delayed_work(dcd_wq, &dcd->recheck, delay);
+	spin_unlock_irqrestore(&dcd->kick_lock, flags);
+}
+
+/**
+ * dcd_recheck_fn() - the release re-check is due
+ * @work: &dcd_dev.recheck
+ */
+void dcd_recheck_fn(struct work_struct *work)
+{
+	dcd_kick(container_of(to_delayed_work(work), struct dcd_dev, recheck));
 }
 
 /**
  * dcd_poll_fn() - periodic Event Status poll
  * @work: &dcd_dev.poll
  *
- * Kicks the work if the DC bit is set, or if a chain, a retry or a
- * release-pending extent needs attention; re-arms itself.
+ * Kicks the work if the DC bit is set, or if a chain or a retry needs
+ * attention; re-arms itself. Release-pending extents are not polled: what
+ * ends their wait kicks the work (release.c).
  */
 void dcd_poll_fn(struct work_struct *work)
 {
@@ -210,11 +244,12 @@ void dcd_poll_fn(struct work_struct *work)
 	dcd->cnt[DCD_CNT_POLLS]++;
 	status = readl(dcd->cxlds->regs.status + CXLDEV_DEV_EVENT_STATUS_OFFSET);
 	if (status & DCD_EVENT_STATUS_DC || READ_ONCE(dcd->chain->open) ||
-	    READ_ONCE(dcd->nr_retry) || READ_ONCE(dcd->resync) ||
-	    READ_ONCE(dcd->nr_pending))
-		queue_work(dcd_wq, &dcd->work);
-	if (!READ_ONCE(dcd->stopping))
+	    READ_ONCE(dcd->nr_retry) || READ_ONCE(dcd->resync))
+		dcd_kick(dcd);
+	spin_lock_irq(&dcd->kick_lock);
+	if (!dcd->stopping)
 		queue_delayed_work(dcd_wq, &dcd->poll, dcd_poll_delay(dcd));
+	spin_unlock_irq(&dcd->kick_lock);
 }
 
 /* Drain log 4: Get, handle, Clear in order, until no record is left. */
@@ -332,13 +367,15 @@ static void __dcd_drain(struct dcd_dev *dcd)
  *
  * Drains the DC log, closes a timed-out chain, resynchronises after an
  * overflow, retries failed releases; then unregisters extent devices that
- * were removed meanwhile (outside dcd->lock).
+ * were removed meanwhile (outside dcd->lock) and runs the release pipeline
+ * if an extent is release-pending or a DAX device's capacity is gone.
  *
  * Context: process context on dcd_wq; takes dcd->lock.
  */
 void dcd_work_fn(struct work_struct *work)
 {
 	struct dcd_dev *dcd = container_of(work, struct dcd_dev, work);
+	bool release;
 
 	mutex_lock(&dcd->lock);
 	if (!dcd->live || dcd->stopping) {
@@ -358,9 +395,10 @@ void dcd_work_fn(struct work_struct *work)
 	}
 	if (dcd->nr_retry)
 		__dcd_retry_releases(dcd);
-	if (dcd->nr_pending)
-		__dcd_retry_pending(dcd);
+	release = dcd->nr_pending || __dcd_dax_gone_left(dcd);
 	dcd_unlock(dcd);
+	if (release)
+		dcd_release_run(dcd, true);
 }
 
 /**
@@ -407,7 +445,10 @@ void dcd_events_start(struct dcd_dev *dcd)
 		if (dcd_request_irqs(dcd, pol.dcd, pol.info))
 			dev_warn(dev, "no DC event interrupt, polling\n");
 	}
-	queue_delayed_work(dcd_wq, &dcd->poll, dcd_poll_delay(dcd));
+	spin_lock_irq(&dcd->kick_lock);
+	if (!dcd->stopping)
+		queue_delayed_work(dcd_wq, &dcd->poll, dcd_poll_delay(dcd));
+	spin_unlock_irq(&dcd->kick_lock);
 	dcd_kick(dcd);
 }
 
@@ -423,13 +464,17 @@ void dcd_events_start(struct dcd_dev *dcd)
 void dcd_events_stop(struct dcd_dev *dcd)
 {
 	mutex_lock(&dcd->lock);
+	spin_lock_irq(&dcd->kick_lock);
 	dcd->stopping = true;
+	spin_unlock_irq(&dcd->kick_lock);
+	/* the IRQ thread takes no lock of ours: free_irq() may wait for it */
+	dcd_free_irqs(dcd);
 	mutex_unlock(&dcd->lock);
 
-	dcd_free_irqs(dcd);
+	/* nothing queues any of them from here */
 	cancel_delayed_work_sync(&dcd->poll);
+	cancel_delayed_work_sync(&dcd->recheck);
 	cancel_work_sync(&dcd->work);
-	cancel_delayed_work_sync(&dcd->poll);
 
 	mutex_lock(&dcd->lock);
 	dcd->events_on = false;

@@ -22,8 +22,11 @@
  * under that lock, because its release store takes it: __dcd_extdev_kill()
  * unlinks it and queues it on dcd->dead, and dcd_unlock() unregisters what
  * is queued after dropping the lock. A store that finds its extent gone
- * returns -ENOENT. The store never unregisters its own device: it only
- * queues it, and the event work (kicked) does the rest.
+ * returns -ENOENT. The store never unregisters its own device: it runs the
+ * release pipeline without unregistering, and the event work (kicked) does
+ * the rest. Each device holds a reference on its region context
+ * (dcd_rgn_get()), dropped by its release callback after its id went back
+ * to the region's ida, so the region outlives its last extent device.
  */
 
 static struct dcd_extent_dev *to_edev(struct device *dev)
@@ -75,6 +78,17 @@ static ssize_t group_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(group);
 
+static ssize_t pending_reason_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct dcd_extent_dev *edev = to_edev(dev);
+
+	if (READ_ONCE(edev->state) != DCD_EXT_RELEASE_PENDING)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%s\n", dcd_busy_name(READ_ONCE(edev->busy)));
+}
+static DEVICE_ATTR_RO(pending_reason);
+
 static ssize_t release_store(struct device *dev, struct device_attribute *attr,
 			     const char *buf, size_t len)
 {
@@ -99,8 +113,10 @@ static ssize_t release_store(struct device *dev, struct device_attribute *attr,
 	else
 		rc = __dcd_release_range(dcd, edev->ext.dpa, edev->ext.len,
 					 true);
-	/* our own device may be on dcd->dead: let the work unregister it */
 	mutex_unlock(&dcd->lock);
+	/* our own device may go on dcd->dead: let the work unregister it */
+	if (!rc)
+		dcd_release_run(dcd, false);
 	dcd_kick(dcd);
 	return rc ?: len;
 }
@@ -113,6 +129,7 @@ static struct attribute *dcd_extent_attrs[] = {
 	&dev_attr_dpa.attr,
 	&dev_attr_state.attr,
 	&dev_attr_group.attr,
+	&dev_attr_pending_reason.attr,
 	&dev_attr_release.attr,
 	NULL
 };
@@ -120,7 +137,12 @@ ATTRIBUTE_GROUPS(dcd_extent);
 
 static void dcd_extdev_release(struct device *dev)
 {
-	kfree(to_edev(dev));
+	struct dcd_extent_dev *edev = to_edev(dev);
+
+	if (edev->id > 0)
+		ida_free(&edev->rgn->ids, edev->id);
+	dcd_rgn_put(edev->rgn);
+	kfree(edev);
 }
 
 static const struct device_type dcd_extent_type = {
@@ -154,6 +176,7 @@ struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 		ida_free(&rgn->ids, id);
 		return NULL;
 	}
+	dcd_rgn_get(rgn);
 	edev->dcd = dcd;
 	edev->rgn = rgn;
 	edev->ext = *ext;
@@ -169,7 +192,7 @@ struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 	if (!rc)
 		rc = device_add(&edev->dev);
 	if (rc) {
-		ida_free(&rgn->ids, id);
+		/* the release callback gives the id back */
 		put_device(&edev->dev);
 		return NULL;
 	}
@@ -200,15 +223,13 @@ void dcd_extdev_set_state(struct dcd_extent_dev *edev, int state)
  * @dcd: memdev state, dcd->lock held
  * @edev: the device
  *
- * Its DAX device goes at once (dcd_dax_remove()), before the caller sends
- * Release DC for the capacity: deleting it kills the dax device and zaps
- * every mapping, so nothing reaches capacity the device took back, even a
- * user who opened the device after the in-use check.
+ * Only its link to its DAX device goes here; the DAX device itself is
+ * fenced and deleted by release.c, never under dcd->lock.
  */
 void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 {
 	lockdep_assert_held(&dcd->lock);
-	dcd_dax_remove(edev);
+	dcd_dax_unlink(edev);
 	list_add_tail(&edev->node, &dcd->dead);
 }
 
@@ -227,13 +248,8 @@ void dcd_unlock(struct dcd_dev *dcd)
 	list_splice_init(&dcd->dead, &dead);
 	mutex_unlock(&dcd->lock);
 	list_for_each_entry_safe(edev, next, &dead, node) {
-		struct dcd_region_ctx *rgn = edev->rgn;
-		int id = edev->id;
-
 		list_del_init(&edev->node);
-		dcd_dax_remove(edev);
+		/* its id goes back to the region's ida in its release */
 		device_unregister(&edev->dev);
-		/* after the name is gone; rgn outlives this (region.c) */
-		ida_free(&rgn->ids, id);
 	}
 }

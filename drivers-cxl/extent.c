@@ -24,17 +24,17 @@
  * the objects, the mailbox and the locking.
  *
  * Extent states: accepted (a committed DC region covers it and it has an
- * extentX.Y device), release-pending (the device asked for it back while it
- * is in use; retried at every work run), orphan (accepted on the device, no
- * region covers it: after a reboot, or a region torn down while the module
- * was not loaded). A region teardown releases its extents (see
- * __dcd_region_detach()); module exit keeps them accepted, as orphans.
+ * extentX.Y device), release-pending (the device or the user asked for it
+ * back; release.c releases it once its range is verified unreachable),
+ * orphan (accepted on the device, no region covers it: after a reboot, or
+ * a region torn down while the module was not loaded). A region teardown
+ * releases its extents (see __dcd_region_detach()); module exit keeps them
+ * accepted, as orphans.
  *
- * "In use" is dax.c's: the extent's HPA range intersects System RAM or its
- * DAX device is held. A release of an extent in use makes it
- * release-pending; every work run (kicked by the memory notifier after an
- * offline, and by the poll every second while any is pending) releases the
- * pending extents no longer in use.
+ * A release here only marks: the extents it touches become
+ * release-pending and their DAX devices refuse onlining; the release
+ * pipeline (release.c) verifies, deletes and sends Release DC. "In use" is
+ * dax.c's.
  *
  * A release names a DPA range; every extent the range touches is released
  * whole (a partial range releases the whole extent, like the upstream
@@ -60,8 +60,8 @@
  * the event work, the DAX region driver or a sysfs store. Mailbox commands
  * are sent under it, which serialises them per memdev and orders them with
  * the extent state. Extent devices are never unregistered under it: they
- * are queued on dcd->dead and unregistered by dcd_unlock(); their DAX
- * devices are deleted when they are queued (__dcd_extdev_kill()), so
+ * are queued on dcd->dead and unregistered by dcd_unlock(). DAX devices
+ * are never deleted under it: release.c does that, without the lock, and
  * before any Release DC for their capacity.
  */
 
@@ -354,14 +354,29 @@ static const char *dcd_grp_why(enum dcd_grp g)
 	}
 }
 
+/* Mark @edev's new DAX device retiring if its extent is pending already. */
+static void __dcd_dax_pending(struct dcd_extent_dev *edev)
+{
+	if (edev->dax && READ_ONCE(edev->state) == DCD_EXT_RELEASE_PENDING)
+		dcd_dax_retire(edev->dax, false);
+}
+
+/* Write back and invalidate the CPU caches once per populated batch. */
+static void __dcd_flush_once(struct dcd_dev *dcd, bool *flushed)
+{
+	if (!*flushed)
+		__dcd_flush_caches(dcd, false);
+	*flushed = true;
+}
+
 static void __dcd_dax_add_one(struct dcd_dev *dcd, struct dcd_extent_dev *edev,
-			      enum dcd_grp g)
+			      enum dcd_grp g, bool *flushed)
 {
 	WRITE_ONCE(edev->group, g);
 	edev->dax_done = true;
+	__dcd_flush_once(dcd, flushed);
 	__dcd_dax_add(dcd, &edev, 1);
-	if (READ_ONCE(edev->state) == DCD_EXT_RELEASE_PENDING)
-		dcd_dax_set_pending(edev, true);
+	__dcd_dax_pending(edev);
 }
 
 /*
@@ -376,6 +391,7 @@ static void __dcd_dax_populate(struct dcd_dev *dcd)
 {
 	struct dcd_range committed[16], span;
 	struct dcd_extent_dev **edevs;
+	bool flushed = false;
 	u32 i, k, n, ncm;
 	enum dcd_grp g;
 	u32 *gs;
@@ -409,11 +425,10 @@ static void __dcd_dax_populate(struct dcd_dev *dcd)
 				WRITE_ONCE(edevs[k]->group, g);
 				edevs[k]->dax_done = true;
 			}
+			__dcd_flush_once(dcd, &flushed);
 			__dcd_dax_add(dcd, edevs, n);
 			for (k = 0; k < n; k++)
-				if (READ_ONCE(edevs[k]->state) ==
-				    DCD_EXT_RELEASE_PENDING)
-					dcd_dax_set_pending(edevs[k], true);
+				__dcd_dax_pending(edevs[k]);
 			if (n > 1)
 				dev_info(&dcd->cxlmd->dev,
 					 "tag group %pUb: one DAX device over its %u extents, DPA %#llx+%#llx\n",
@@ -421,7 +436,7 @@ static void __dcd_dax_populate(struct dcd_dev *dcd)
 			continue;
 		}
 		if (g == DCD_GRP_UNTAGGED) {
-			__dcd_dax_add_one(dcd, edev, g);
+			__dcd_dax_add_one(dcd, edev, g, &flushed);
 			continue;
 		}
 		dev_info(&dcd->cxlmd->dev,
@@ -431,7 +446,7 @@ static void __dcd_dax_populate(struct dcd_dev *dcd)
 			struct dcd_extent_dev *e = dcd->set->slot[gs[k]].priv;
 
 			if (e && !e->dax_done)
-				__dcd_dax_add_one(dcd, e, g);
+				__dcd_dax_add_one(dcd, e, g, &flushed);
 		}
 	}
 out:
@@ -462,8 +477,15 @@ static int __dcd_track(struct dcd_dev *dcd, const struct dcd_extent *ext,
 	return 0;
 }
 
-/* Drop slot @i: its device goes, the slot is freed. */
-static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
+/**
+ * __dcd_untrack() - drop an extent from the host's set
+ * @dcd: memdev state, dcd->lock held
+ * @i: its slot
+ *
+ * Its extent device is queued for unregistration (and unlinked from its
+ * DAX device, which the caller deleted or leaves to release.c).
+ */
+void __dcd_untrack(struct dcd_dev *dcd, u32 i)
 {
 	struct dcd_host_extent *he = &dcd->set->slot[i];
 
@@ -475,16 +497,15 @@ static void __dcd_untrack(struct dcd_dev *dcd, u32 i)
 }
 
 /*
- * Busy: its DAX device is held; an extent without an extent device (its
- * region went away) is busy while a zombie DAX device of it is held.
+ * Busy: a DAX device over the extent is in use (dcd_dax_check()), whether
+ * or not the extent still has its extent device (a region torn down).
  */
 static bool __dcd_slot_busy(struct dcd_dev *dcd, u32 i)
 {
 	struct dcd_host_extent *he = &dcd->set->slot[i];
+	struct dcd_dax *dd = __dcd_dax_find(dcd, he->ext.dpa, he->ext.len);
 
-	if (he->priv)
-		return dcd_dax_in_use(he->priv);
-	return dcd_dax_zombie_busy(dcd, he->ext.dpa, he->ext.len);
+	return dd && dcd_dax_check(dd) != DCD_BUSY_NONE;
 }
 
 /*
@@ -556,15 +577,23 @@ static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
 	rt->next = jiffies + HZ;
 }
 
-/*
- * Send Release DC for @nr ranges; failed ones are queued for retry. The
- * CPU caches are written back and invalidated first (corner case 36): the
- * extents are not in use any more (no System RAM, DAX device unused and
- * already deleted by __dcd_extdev_kill()), so no line of theirs can be
- * dirtied again before the device takes the capacity back.
+/**
+ * __dcd_send_release() - send Release DC for ranges verified unreachable
+ * @dcd: memdev state, dcd->lock held
+ * @r: the ranges
+ * @nr: entries in @r
+ * @queue: queue failed ones for retry
+ *
+ * As many ranges per command as the payload holds. The CPU caches are
+ * written back and invalidated first, once (corner case 36): the ranges
+ * have no DAX device any more (release.c deleted them after verifying
+ * them), so no line of theirs can be dirtied again before the device takes
+ * the capacity back.
+ *
+ * Return: 0 or the errno of the last failed command.
  */
-static int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r,
-			      u32 nr, bool queue)
+int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
+		       bool queue)
 {
 	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
 	u32 done = 0, used, k;
@@ -633,59 +662,6 @@ void __dcd_retry_releases(struct dcd_dev *dcd)
 	}
 }
 
-/**
- * __dcd_retry_pending() - release pending extents whose use ended
- * @dcd: memdev state, dcd->lock held
- *
- * Sends Release DC for each (the pending members of a tag group together,
- * in one command, after one in-use check for the group) and queues their
- * extent and DAX devices for deletion; recounts @dcd->nr_pending.
- */
-void __dcd_retry_pending(struct dcd_dev *dcd)
-{
-	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
-	unsigned int left = 0;
-	u32 i, k, n, nr;
-	int s;
-
-restart:
-	for (i = 0; i < dcd->set->cap; i++) {
-		struct dcd_host_extent *he = &dcd->set->slot[i];
-
-		if (he->state != DCD_EXT_RELEASE_PENDING)
-			continue;
-		if (__dcd_in_use(dcd, i)) {
-			left++;
-			continue;
-		}
-		n = dcd_group_members(dcd->set, i, dcd->slots,
-				      DCD_EXTENTS_MAX);
-		n = min_t(u32, n, DCD_EXTENTS_MAX);
-		/* collect first: removing a slot may move the others */
-		for (k = 0, nr = 0; k < n; k++) {
-			struct dcd_host_extent *h = &dcd->set->slot[dcd->slots[k]];
-
-			if (h->state != DCD_EXT_RELEASE_PENDING)
-				continue;
-			r[nr].start = h->ext.dpa;
-			r[nr].len = h->ext.len;
-			nr++;
-			dev_info(&dcd->cxlmd->dev,
-				 "extent %#llx+%#llx no longer in use: released\n",
-				 h->ext.dpa, h->ext.len);
-		}
-		for (k = 0; k < nr; k++) {
-			s = dcd_extent_set_find(dcd->set, r[k].start, r[k].len);
-			if (s >= 0)
-				__dcd_untrack(dcd, s);
-		}
-		__dcd_send_release(dcd, r, nr, true);
-		left = 0;
-		goto restart;
-	}
-	WRITE_ONCE(dcd->nr_pending, left);
-}
-
 /*
  * Slots of every extent [dpa, dpa + len) touches, in dcd->slots (room for
  * the whole set, so nothing is left out). Return: how many.
@@ -722,72 +698,61 @@ static u32 __dcd_expand(struct dcd_dev *dcd, u32 named)
 
 /*
  * Release every extent [dpa, dpa + len) touches, and the rest of their tag
- * groups. Not in use: untracked and released (unless @forced and named by
- * the range: the device took those already). In use: release-pending (or,
- * if @forced and named, torn down anyway with a crit line). Return: extents
- * the range touches.
+ * groups: they become release-pending and their DAX devices refuse
+ * onlining; release.c releases them once verified unreachable. Forced and
+ * named by the range: the device took them already, so they leave the set
+ * at once and their DAX devices are fenced even in use (no Release DC for
+ * them). Return: extents the range touches.
  */
 static u32 __dcd_release_touching(struct dcd_dev *dcd, u64 dpa, u64 len,
 				  bool forced)
 {
-	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
-	/* forced extents: untracked, no Release DC (room: see BUILD_BUG_ON) */
-	struct dcd_range *gone = r + DCD_EXTENTS_MAX;
+	struct dcd_range *gone = (struct dcd_range *)dcd->extbuf;
 	u32 *slots = dcd->slots;
-	u32 named, n, i, nr = 0, nr_gone = 0;
+	u32 named, n, i, nr_gone = 0;
+	struct dcd_dax *dd;
 	int s;
 
-	BUILD_BUG_ON(sizeof(struct dcd_extent) < 2 * sizeof(struct dcd_range));
 	named = __dcd_match(dcd, dpa, len);
 	n = __dcd_expand(dcd, named);
-	/* collect first: removing a slot may move the others */
 	for (i = 0; i < n; i++) {
 		struct dcd_host_extent *he = &dcd->set->slot[slots[i]];
-		bool force = forced && i < named;
+		bool busy;
 
-		if (!force && __dcd_in_use(dcd, slots[i])) {
-			if (he->state != DCD_EXT_RELEASE_PENDING) {
-				he->state = DCD_EXT_RELEASE_PENDING;
-				dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
-				WRITE_ONCE(dcd->nr_pending,
-					   dcd->nr_pending + 1);
-				dev_info(&dcd->cxlmd->dev,
-					 "release of extent %#llx+%#llx deferred: in use\n",
+		dd = __dcd_dax_find(dcd, he->ext.dpa, he->ext.len);
+		busy = dd && dcd_dax_check(dd) != DCD_BUSY_NONE;
+		if (forced && i < named) {
+			if (busy)
+				dev_crit(&dcd->cxlmd->dev,
+					 "forced release of extent %#llx+%#llx while in use\n",
 					 he->ext.dpa, he->ext.len);
-				if (he->priv) {
-					dcd_dax_set_pending(he->priv, true);
-					dcd_extdev_set_state(he->priv,
-							     he->state);
-				}
-			}
-			continue;
-		}
-		if (force && __dcd_in_use(dcd, slots[i]))
-			dev_crit(&dcd->cxlmd->dev,
-				 "forced release of extent %#llx+%#llx while in use\n",
-				 he->ext.dpa, he->ext.len);
-		if (force) {
+			if (dd)
+				dcd_dax_retire(dd, true);
 			gone[nr_gone].start = he->ext.dpa;
 			gone[nr_gone].len = he->ext.len;
 			nr_gone++;
 			continue;
 		}
-		r[nr].start = he->ext.dpa;
-		r[nr].len = he->ext.len;
-		nr++;
+		if (dd)
+			dcd_dax_retire(dd, false);
+		if (he->state == DCD_EXT_RELEASE_PENDING)
+			continue;
+		he->state = DCD_EXT_RELEASE_PENDING;
+		WRITE_ONCE(dcd->nr_pending, dcd->nr_pending + 1);
+		if (busy) {
+			dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
+			dev_info(&dcd->cxlmd->dev,
+				 "release of extent %#llx+%#llx deferred: in use\n",
+				 he->ext.dpa, he->ext.len);
+		}
+		if (he->priv)
+			dcd_extdev_set_state(he->priv, he->state);
 	}
 	for (i = 0; i < nr_gone; i++) {
 		s = dcd_extent_set_find(dcd->set, gone[i].start, gone[i].len);
 		if (s >= 0)
 			__dcd_untrack(dcd, s);
 	}
-	for (i = 0; i < nr; i++) {
-		s = dcd_extent_set_find(dcd->set, r[i].start, r[i].len);
-		if (s >= 0)
-			__dcd_untrack(dcd, s);
-	}
-	if (nr)
-		__dcd_send_release(dcd, r, nr, true);
 	return named;
 }
 
@@ -814,11 +779,13 @@ static void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev
  * @len: length of the range
  * @user: from user space (sysfs)
  *
- * Releases the rest of their tag groups too.
+ * Marks them, and the rest of their tag groups, release-pending; the
+ * caller runs the release pipeline (dcd_release_run()) after dropping
+ * dcd->lock.
  *
- * Return: 0 (released, or queued for retry), -ENOENT if the range touches
- * no extent, -EBUSY if one of them (or of their groups) is in use or
- * already release-pending, -ENODEV if the device is going away.
+ * Return: 0 (marked), -ENOENT if the range touches no extent, -EBUSY if
+ * one of them (or of their groups) is in use or already release-pending,
+ * -ENODEV if the device is going away.
  */
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user)
 {
@@ -995,7 +962,6 @@ void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev)
 		dcd->warned_type = true;
 		break;
 	}
-	__dcd_retry_pending(dcd);
 }
 
 /**
@@ -1074,6 +1040,7 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 	struct dcd_recon_result res = {};
 	struct dcd_range *bad = NULL;
 	u32 nr, i, ncm, nr_bad = 0;
+	struct dcd_dax *dd;
 	u8 *dev_class;
 	bool *stale;
 	int rc;
@@ -1101,6 +1068,10 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 		dev_info(&dcd->cxlmd->dev,
 			 "extent %#llx+%#llx no longer on the device: dropped\n",
 			 dcd->set->slot[i].ext.dpa, dcd->set->slot[i].ext.len);
+		dd = __dcd_dax_find(dcd, dcd->set->slot[i].ext.dpa,
+				    dcd->set->slot[i].ext.len);
+		if (dd)
+			dcd_dax_retire(dd, true);
 		if (dcd->set->slot[i].priv)
 			__dcd_extdev_kill(dcd, dcd->set->slot[i].priv);
 		dcd->set->slot[i].priv = NULL;
@@ -1202,23 +1173,26 @@ void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
  * @release: a real teardown (not module exit)
  *
  * A real teardown (@release, with the device live and its events running)
- * gives the region's extents back to the device: the ones not in use are
- * released at once (Release DC, retried on failure) and their extent and
- * DAX devices go; the ones in use become release-pending without a region
- * (their DAX device is kept as a zombie by dax.c, logged at crit and never
- * onlined again) and are released by __dcd_retry_pending() once nothing
- * holds them any more.
+ * gives the region's extents back to the device: they become
+ * release-pending, their extent devices go, and the caller runs the
+ * release pipeline (dcd_release_run()) after dropping dcd->lock. Their DAX
+ * devices are not children of the region: one whose memory is in use
+ * stays (refusing onlining) until it is not, and its extents are released
+ * only then. A region teardown cannot be refused on 6.12 (driver unbind
+ * is not vetoable).
  *
  * Otherwise (module exit, cxl_pci going away) nothing is released: the
  * extents become orphans, the device still lists them and the next load
- * (or a new region over the same DPA) adopts them again.
+ * (or a new region over the same DPA) adopts them again; their DAX devices
+ * refuse onlining and go with the memdev state (dcd_release_teardown()).
+ *
+ * Return: the number of extents made release-pending.
  */
-void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
-			 bool release)
+u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
+			bool release)
 {
-	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
-	u32 i, nr = 0, kept = 0;
-	int s;
+	u32 i, kept = 0;
+	struct dcd_dax *dd;
 
 	lockdep_assert_held(&dcd->lock);
 	if (!dcd->live || dcd->stopping)
@@ -1229,44 +1203,34 @@ void __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
 
 		if (he->state == DCD_EXT_FREE || !edev || edev->rgn != rgn)
 			continue;
+		dd = __dcd_dax_find(dcd, he->ext.dpa, he->ext.len);
+		if (dd)
+			dcd_dax_retire(dd, !release);
+		__dcd_extdev_kill(dcd, edev);
+		he->priv = NULL;
 		if (!release) {
-			__dcd_extdev_kill(dcd, edev);
-			he->priv = NULL;
 			he->state = DCD_EXT_ORPHAN;
 			continue;
 		}
-		if (!__dcd_in_use(dcd, i)) {
-			/* collect first: removing a slot may move the others */
-			r[nr].start = he->ext.dpa;
-			r[nr].len = he->ext.len;
-			nr++;
-			continue;
-		}
-		dev_warn(&dcd->cxlmd->dev,
-			 "region %d torn down: extent %#llx+%#llx in use, released once no longer in use\n",
-			 rgn->id, he->ext.dpa, he->ext.len);
 		if (he->state != DCD_EXT_RELEASE_PENDING) {
 			he->state = DCD_EXT_RELEASE_PENDING;
-			dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
 			kept++;
+			if (dd && dcd_dax_check(dd) != DCD_BUSY_NONE) {
+				dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
+				dev_warn(&dcd->cxlmd->dev,
+					 "region %d torn down: extent %#llx+%#llx in use, released once no longer in use\n",
+					 rgn->id, he->ext.dpa, he->ext.len);
+			}
 		}
-		__dcd_extdev_kill(dcd, edev);
-		he->priv = NULL;
 	}
-	for (i = 0; i < nr; i++) {
-		s = dcd_extent_set_find(dcd->set, r[i].start, r[i].len);
-		if (s >= 0)
-			__dcd_untrack(dcd, s);
-	}
-	if (nr) {
+	if (kept) {
 		dev_info(&dcd->cxlmd->dev,
-			 "region %d torn down: %u extents released to the device\n",
-			 rgn->id, nr);
-		__dcd_send_release(dcd, r, nr, true);
-	}
-	if (kept)
+			 "region %d torn down: %u extents to release to the device\n",
+			 rgn->id, kept);
 		WRITE_ONCE(dcd->nr_pending, dcd->nr_pending + kept);
+	}
 	list_del_init(&rgn->node);
+	return kept;
 }
 
 /**

@@ -1358,8 +1358,10 @@ const char *dcd_grp_name(enum dcd_grp g)
  *
  * A device extent the host tracks with the same range is KNOWN. Otherwise
  * it is INVALID if it fails the range checks of an add (zero, wrap, outside
- * or straddling DC regions, block or 2 MiB alignment) or overlaps a host
- * extent; else ADOPT if one committed region covers it, ORPHAN if none.
+ * or straddling DC regions, block or 2 MiB alignment), overlaps a host
+ * extent, or overlaps another entry of the device's own list (two entries
+ * over one range: neither is adopted, so no two DAX devices ever map one
+ * range); else ADOPT if one committed region covers it, ORPHAN if none.
  * Adopted and orphan extents are inserted by the caller (no Add Response:
  * the device accepted them already). Tags are not compared: the list is
  * the device's truth.
@@ -1408,6 +1410,10 @@ int dcd_reconcile(const struct dcd_extent_set *set,
 						 e->dpa, e->len))
 					cls = DCD_RECON_INVALID;
 			}
+			for (j = 0; j < nr_dev; j++)
+				if (j != i && dcd_overlaps(dev[j].dpa, dev[j].len,
+							   e->dpa, e->len))
+					cls = DCD_RECON_INVALID;
 		}
 		dev_class[i] = cls;
 		if (cls == DCD_RECON_ADOPT)

@@ -32,29 +32,44 @@
  * (events.c).
  *
  * Load order: notifiers, memdev states (no events), the DAX region driver
- * (which attaches the committed DC regions and adopts their extents), then
- * events on every memdev cxl_pci has bound. An offer queued while the
- * module was not loaded is so validated against the regions committed
- * before it. Unload is the reverse: events stop first, so an offer arriving
- * meanwhile stays in the log for the next load instead of being rejected
- * for want of a region. cxl_pci's BUS_NOTIFY_UNBIND_DRIVER
- * stops events before cxl_pci frees its vectors; memdev DEL_DEVICE frees
- * the state.
+ * (which attaches the committed DC regions and adopts their extents; DC
+ * regions our last unload disabled are enabled again), then events on
+ * every memdev cxl_pci has bound. An offer queued while the module was not
+ * loaded is so validated against the regions committed before it. Unload
+ * is the reverse: events stop first, so an offer arriving meanwhile stays
+ * in the log for the next load instead of being rejected for want of a
+ * region; every DC region is disabled (its cxl_region unbound, decoders
+ * left committed), so no cxl_dax_region is left for dax_cxl to expose
+ * whole; the extents stay accepted on the device, as orphans. cxl_pci's
+ * BUS_NOTIFY_UNBIND_DRIVER stops events before cxl_pci frees its vectors;
+ * memdev DEL_DEVICE tears the state down. A patched partition is never
+ * restored: the next load adopts it (cxl_core's DPA lock is private).
  *
- * Locking: dcd_lock (below) protects dcd_devs and dcd_exiting. A memdev is
- * probed with its parent (the PCI device) locked, either by the driver core
- * (cxl_pci probe/unbind, around the notifier) or by dcd_scan_one(), so
- * cxl_pci cannot tear the memdev's cxlds down meanwhile. Lock order:
- * device locks (PCI device, or a dax_region being probed/removed), then
- * dcd_lock, then dcd->lock (per memdev: extents, chain, counters, our
- * mailbox commands), then cxl_pci's mbox_mutex. The event work and the
- * extent sysfs stores take dcd->lock only; nothing waits for the work or
- * unregisters an extent device while holding dcd->lock. The memory
- * notifier (dax.c) takes dax.c's dcd_hpa_lock spinlock only and kicks a
- * work item; dcd_zombie_lock (dax.c) and dcd_tags_lock (extent.c, the
- * host-wide tag registry) nest inside dcd->lock, and nothing else is taken
- * under dcd_tags_lock. CPU cache write-back/invalidate (dax.c,
- * __dcd_flush_caches()) runs under dcd->lock only, never a spinlock.
+ * Locking, in this order:
+ *
+ * - device locks: the PCI device (cxl_pci probe/unbind, dcd_scan_one()), a
+ *   cxl_dax_region being probed or removed;
+ * - dcd_lock (below): dcd_devs, dcd_exiting, dcd_events_ready, region.c's
+ *   dcd_rgns. Held to probe a memdev (so it is never probed twice) and to
+ *   look a state up; never across a device teardown: a state leaves
+ *   dcd_devs under it and is torn down after it is dropped, holding a
+ *   reference (dcd_get()/dcd_put(), also for region removal);
+ * - dcd->rel_lock: one release pipeline per memdev (release.c), which
+ *   takes DAX devices' device locks (fence, unbind, delete) with no lock
+ *   of ours but this one held;
+ * - dcd->lock: per memdev: extents, chain, counters, our mailbox commands,
+ *   &dcd_dev.daxs; then cxl_pci's mbox_mutex. Nothing waits for the work,
+ *   unregisters an extent device or deletes a DAX device under it;
+ *   dcd_tags_lock (extent.c, the host-wide tag registry) nests inside it
+ *   and nothing else is taken under dcd_tags_lock;
+ * - spinlocks, innermost: dax.c's dcd_hpa_lock (the memory notifier and
+ *   the dax bus notifier take only it, and queue work), then
+ *   dcd->kick_lock (orders queueing work with stopping).
+ *
+ * Nothing that holds a dev_dax's device lock (device_dax and kmem probe and
+ * remove, our bus notifier) takes dcd_lock, rel_lock or dcd->lock. CPU
+ * cache write-back/invalidate (dax.c, __dcd_flush_caches()) runs under
+ * dcd->lock only, never a spinlock.
  */
 
 bool dcd_use_irq = true;
@@ -69,7 +84,11 @@ unsigned int dcd_chain_timeout_ms = 20000;
 module_param_named(chain_timeout_ms, dcd_chain_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(chain_timeout_ms, "Answer a More chain not closed after this many ms with its valid records (default 20000)");
 
-/* Ordered: the event work of all memdevs runs one at a time */
+bool dcd_test_fail_probe;
+module_param_named(test_fail_probe, dcd_test_fail_probe, bool, 0600);
+MODULE_PARM_DESC(test_fail_probe, "Test only: fail every memdev probe after its partition is registered (default N)");
+
+/* Per-memdev work: memdevs in parallel, one work item never twice at once */
 struct workqueue_struct *dcd_wq;
 
 /*
@@ -120,39 +139,52 @@ struct dcd_dev *dcd_find_pdev(struct device *pdev)
 	return NULL;
 }
 
-/**
- * dcd_kick_all() - run the work of every DC memdev (release-pending checks)
- *
- * Context: process context; takes dcd_lock.
- */
-void dcd_kick_all(void)
+static void dcd_free(struct kref *kref)
 {
-	struct dcd_dev *dcd;
+	struct dcd_dev *dcd = container_of(kref, struct dcd_dev, kref);
 
-	guard(mutex)(&dcd_lock);
-	list_for_each_entry(dcd, &dcd_devs, node)
-		dcd_kick(dcd);
+	dcd_extents_free(dcd);
+	mutex_destroy(&dcd->lock);
+	mutex_destroy(&dcd->rel_lock);
+	put_device(dcd->pdev);
+	put_device(&dcd->cxlmd->dev);
+	kfree(dcd);
 }
 
+/**
+ * dcd_get() - take a reference on a memdev state
+ * @dcd: the state, found under dcd_lock
+ */
+void dcd_get(struct dcd_dev *dcd)
+{
+	kref_get(&dcd->kref);
+}
+
+/**
+ * dcd_put() - drop a reference; the last one frees the state
+ * @dcd: the state, torn down already if this may be the last reference
+ */
+void dcd_put(struct dcd_dev *dcd)
+{
+	kref_put(&dcd->kref, dcd_free);
+}
+
+/*
+ * Tear down a state that left dcd_devs: events stop, its regions' extents
+ * become orphans, its DAX devices are fenced and deleted (waiting, logged,
+ * for pages still referenced), its files go. Without dcd_lock.
+ */
 static void dcd_destroy(struct dcd_dev *dcd)
 {
-	lockdep_assert_held(&dcd_lock);
-	list_del(&dcd->node);
 	dcd_events_stop(dcd);
 	mutex_lock(&dcd->lock);
 	__dcd_extents_orphan_all(dcd);
 	dcd_unlock(dcd);
+	dcd_release_teardown(dcd);
 	dcd_debugfs_remove(dcd);
 	dcd_sysfs_remove(dcd);
-	/* at rmmod, with cxl_pci bound; not for a memdev being deleted */
-	if (dcd_exiting)
-		dcd_partition_restore(dcd);
 	dev_dbg(&dcd->cxlmd->dev, "DC state removed\n");
-	dcd_extents_free(dcd);
-	mutex_destroy(&dcd->lock);
-	put_device(dcd->pdev);
-	put_device(&dcd->cxlmd->dev);
-	kfree(dcd);
+	dcd_put(dcd);
 }
 
 static void dcd_log_config(struct cxl_memdev *cxlmd,
@@ -236,21 +268,34 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	dcd->cxlds = cxlmd->cxlds;
 	dcd->pdev = cxlmd->dev.parent;
 	dcd->total_size = dcd_config_total_size(&dcd->cfg);
+	kref_init(&dcd->kref);
+	mutex_init(&dcd->rel_lock);
 	mutex_init(&dcd->lock);
+	spin_lock_init(&dcd->kick_lock);
 	INIT_LIST_HEAD(&dcd->regions);
 	INIT_LIST_HEAD(&dcd->dead);
+	INIT_LIST_HEAD(&dcd->daxs);
 	INIT_WORK(&dcd->work, dcd_work_fn);
 	INIT_DELAYED_WORK(&dcd->poll, dcd_poll_fn);
+	INIT_DELAYED_WORK(&dcd->recheck, dcd_recheck_fn);
 
+	/*
+	 * A partition registered here stays registered whatever happens
+	 * next (cxl_core's DPA lock is private): a region over it without
+	 * our state exposes nothing (region.c), and the next load adopts it.
+	 */
 	part = dcd_partition_setup(dcd, &why);
 	if (part < 0) {
 		dev_err(dev, "DC disabled: %s\n", why);
 		return 0;
 	}
+	if (dcd_test_fail_probe) {
+		dev_err(dev, "DC disabled: test_fail_probe is set\n");
+		return 0;
+	}
 	rc = dcd_extents_init(dcd);
 	if (rc) {
 		dev_err(dev, "DC disabled: out of memory\n");
-		dcd_partition_restore(dcd);
 		return 0;
 	}
 	rc = dcd_sysfs_add(dcd);
@@ -258,7 +303,6 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 		dev_err(dev, "DC disabled: cannot create sysfs attributes (%d)\n",
 			rc);
 		dcd_extents_free(dcd);
-		dcd_partition_restore(dcd);
 		return 0;
 	}
 	dcd_debugfs_add(dcd);
@@ -305,8 +349,11 @@ static void dcd_del_memdev(struct cxl_memdev *cxlmd)
 {
 	struct dcd_dev *dcd;
 
-	guard(mutex)(&dcd_lock);
-	dcd = dcd_find_memdev(cxlmd);
+	scoped_guard(mutex, &dcd_lock) {
+		dcd = dcd_find_memdev(cxlmd);
+		if (dcd)
+			list_del(&dcd->node);
+	}
 	if (dcd)
 		dcd_destroy(dcd);
 }
@@ -375,11 +422,16 @@ static struct notifier_block dcd_pci_nb = {
 static void dcd_teardown(void)
 {
 	struct dcd_dev *dcd, *next;
+	LIST_HEAD(gone);
 
-	guard(mutex)(&dcd_lock);
-	dcd_exiting = true;
-	list_for_each_entry_safe(dcd, next, &dcd_devs, node)
+	scoped_guard(mutex, &dcd_lock) {
+		dcd_exiting = true;
+		list_splice_init(&dcd_devs, &gone);
+	}
+	list_for_each_entry_safe(dcd, next, &gone, node) {
+		list_del(&dcd->node);
 		dcd_destroy(dcd);
+	}
 }
 
 /* Module exit: stop the events of every memdev before its regions go. */
@@ -429,7 +481,7 @@ static int __init dcd_init(void)
 {
 	int rc;
 
-	dcd_wq = alloc_ordered_workqueue("cxl_dcd", 0);
+	dcd_wq = alloc_workqueue("cxl_dcd", WQ_UNBOUND, 0);
 	if (!dcd_wq)
 		return -ENOMEM;
 	dcd_debugfs_init();
@@ -448,6 +500,8 @@ static int __init dcd_init(void)
 	rc = dcd_region_driver_init();
 	if (rc)
 		goto err_dax;
+	/* DC regions our last unload disabled: enabled and adopted again */
+	dcd_regions_enable();
 	scoped_guard(mutex, &dcd_lock)
 		dcd_events_ready = true;
 	/* a cxl_pci bound meanwhile may be started twice: that is a no-op */

@@ -23,8 +23,9 @@
  * (before cxl_mem and the endpoint decoders exist), or later if no DPA is
  * allocated (decoder mode writes fail on a device whose partitions are
  * empty, so no allocation can start meanwhile). A partition patched by an
- * earlier load of this module is adopted as is. Devices with static
- * capacity (mixed static + DC) are refused.
+ * earlier load of this module is adopted as is; one is never restored (that
+ * would need cxl_core's private DPA lock): it stays until the memdev goes.
+ * Devices with static capacity (mixed static + DC) are refused.
  */
 
 /**
@@ -98,30 +99,4 @@ void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd)
 	if (edev->driver)
 		cxl_endpoint_parse_cdat(endpoint);
 	device_unlock(edev);
-}
-
-/**
- * dcd_partition_restore() - give the empty partitions back
- * @dcd: memdev state
- *
- * Only when no DPA is allocated from the DC span; otherwise the patched
- * partition stays (and is adopted by the next load) and we say so.
- *
- * Context: process context; dcd_lock held, cxl_pci still bound.
- */
-void dcd_partition_restore(struct dcd_dev *dcd)
-{
-	struct cxl_dev_state *cxlds = dcd->cxlds;
-
-	if (!dcd->part_patched || !cxlds)
-		return;
-	dcd->part_patched = false;
-	if (dcd_part_res(cxlds)->child) {
-		dev_info(&dcd->cxlmd->dev,
-			 "DC partition %pr in use: kept until the regions are destroyed\n",
-			 dcd_part_res(cxlds));
-		return;
-	}
-	dcd_part_clear(cxlds);
-	dev_dbg(&dcd->cxlmd->dev, "DC partition restored to empty\n");
 }

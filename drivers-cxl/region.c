@@ -20,27 +20,47 @@
  *   exposes nothing itself (no dax_region on it); it is tracked (&struct
  *   dcd_region_ctx: its DPA and HPA ranges) so extents can be validated
  *   against it and placed in it (extentX.Y under dax_regionX, each with
- *   its own DAX device, dax.c). At attach
- *   the device's extent list is re-read and covered orphans are adopted. At
- *   detach (region disabled or destroyed) its extents are released to the
- *   device: those not in use at once, with their extent and DAX devices;
- *   those in use (driver unbind cannot be refused) keep their DAX device
- *   as a zombie, are logged and stay release-pending until nothing holds
- *   them. At module exit (dcd_region_unloading) nothing is released: the
+ *   its own DAX device, dax.c). At attach the device's extent list is
+ *   re-read and covered orphans are adopted. At detach (region disabled or
+ *   destroyed) its extents are released to the device through the release
+ *   pipeline (release.c): each once verified unreachable; one in use
+ *   (driver unbind cannot be refused) keeps its DAX device, refusing
+ *   onlining, until it is not. At module exit nothing is released: the
  *   extents become orphans and the next load adopts them again.
- * - An interleaved region over DC memdevs is claimed and left empty.
- * - Any other region gets what dax_cxl gives it: one dax_region with
- *   IORESOURCE_DAX_KMEM and one dev_dax over the whole range.
+ * - Fail closed: a region is exposed whole (what dax_cxl does) only if
+ *   every memdev under it is known not to be a DCD (no DC opcode in its
+ *   Command Effects Log). A region over a memdev with DC opcodes but no
+ *   DC state of ours (DC disabled after a failed probe, a partition left
+ *   by an earlier load with another configuration, a memdev being torn
+ *   down), over an interleaved DC set, or whose memdevs cannot be asked,
+ *   is claimed and left empty, with an error line.
+ * - At module exit every region claimed as DC (or left empty) is disabled:
+ *   its cxl_region is unbound (decoders stay committed, as after `cxl
+ *   disable-region`), which removes the cxl_dax_region, so nothing is left
+ *   for dax_cxl to expose whole. At load, committed regions without a
+ *   driver whose first target is a DC memdev of ours are enabled again
+ *   (dcd_regions_enable()); a DC region an administrator disabled is so
+ *   enabled by the next load too.
  *
- * dcd_regions lists the DC region contexts, under dcd_lock, so remove()
- * can tell them from dax_cxl-style regions (whose drvdata belongs to the
- * dax core).
+ * dcd_rgns lists the regions claimed as DC or empty, under dcd_lock, so
+ * remove() can tell them from dax_cxl-style regions (whose drvdata belongs
+ * to the dax core). A region context is freed with its last reference:
+ * the driver's, and one per extent device (whose release gives its id
+ * back to the region's ida).
  */
 
 static LIST_HEAD(dcd_rgns);
 /* module exit: a region detach keeps the extents (orphans), releases none */
 static bool dcd_region_unloading;
+/* region removal waits here for its extent devices to be unregistered */
+static DECLARE_WAIT_QUEUE_HEAD(dcd_rgn_wq);
 
+/**
+ * struct dcd_rgn_entry - a cxl_dax_region this driver claimed as DC
+ * @node: entry in dcd_rgns (dcd_lock)
+ * @rgn: its context, or NULL for a region left empty
+ * @dev: the cxl_dax_region device
+ */
 struct dcd_rgn_entry {
 	struct list_head node;
 	struct dcd_region_ctx *rgn;
@@ -50,6 +70,38 @@ struct dcd_rgn_entry {
 bool dcd_dax_cxl_present(void)
 {
 	return driver_find("cxl_dax_region", &cxl_bus_type);
+}
+
+static void dcd_rgn_free(struct kref *kref)
+{
+	struct dcd_region_ctx *rgn = container_of(kref, struct dcd_region_ctx,
+						  ref);
+
+	ida_destroy(&rgn->ids);
+	kfree(rgn);
+}
+
+/**
+ * dcd_rgn_get() - a new extent device of the region
+ * @rgn: the region context
+ */
+void dcd_rgn_get(struct dcd_region_ctx *rgn)
+{
+	kref_get(&rgn->ref);
+	atomic_inc(&rgn->nr_edevs);
+}
+
+/**
+ * dcd_rgn_put() - an extent device of the region was released
+ * @rgn: the region context
+ *
+ * Context: any context that may sleep.
+ */
+void dcd_rgn_put(struct dcd_region_ctx *rgn)
+{
+	if (atomic_dec_and_test(&rgn->nr_edevs))
+		wake_up_all(&dcd_rgn_wq);
+	kref_put(&rgn->ref, dcd_rgn_free);
 }
 
 /* dax_cxl's behaviour, for regions that are not DC */
@@ -76,6 +128,44 @@ static int dcd_static_probe(struct cxl_dax_region *cxlr_dax)
 	return PTR_ERR_OR_ZERO(devm_create_dev_dax(&data));
 }
 
+/*
+ * Claim a region without exposing anything (a DC region we cannot drive):
+ * remembered so module exit disables it. dcd_lock held.
+ */
+static int __dcd_claim_empty(struct device *dev, const char *why)
+{
+	struct dcd_rgn_entry *ent = kzalloc(sizeof(*ent), GFP_KERNEL);
+
+	dev_err(dev, "%s: no capacity exposed\n", why);
+	if (!ent)
+		return 0;
+	ent->dev = dev;
+	list_add_tail(&ent->node, &dcd_rgns);
+	return 0;
+}
+
+/*
+ * Is @cxlmd a DCD: 0 no (no DC opcode in its CEL), 1 yes, negative if it
+ * cannot be told. dcd_lock held.
+ */
+static int dcd_memdev_has_dc(struct cxl_memdev *cxlmd)
+{
+	const char *why = NULL;
+	u32 ops = 0;
+	int rc;
+
+	if (dcd_find_memdev(cxlmd))
+		return 1;
+	if (!cxlmd->cxlds)
+		return -ENODEV;
+	rc = dcd_read_cel_dc_ops(cxlmd, &ops, &why);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	return ops ? 1 : 0;
+}
+
 static int dcd_dax_region_probe(struct device *dev)
 {
 	struct cxl_dax_region *cxlr_dax = to_cxl_dax_region(dev);
@@ -85,29 +175,41 @@ static int dcd_dax_region_probe(struct device *dev)
 	struct dcd_region_ctx *rgn;
 	struct dcd_rgn_entry *ent;
 	struct dcd_dev *dcd;
-
-	if (p->nr_targets < 1 || !p->targets[0] || !p->targets[0]->dpa_res)
-		return dcd_static_probe(cxlr_dax);
-	cxled = p->targets[0];
+	int i, dc;
 
 	guard(mutex)(&dcd_lock);
+	if (p->nr_targets < 1 || !p->targets[0] || !p->targets[0]->dpa_res)
+		return __dcd_claim_empty(dev, "region without targets");
+	cxled = p->targets[0];
 	dcd = dcd_find_memdev(cxled_to_memdev(cxled));
-	if (!dcd || !dcd->part_patched)
+	if (!dcd) {
+		for (i = 0; i < p->nr_targets; i++) {
+			if (!p->targets[i])
+				return __dcd_claim_empty(dev, "region target missing");
+			dc = dcd_memdev_has_dc(cxled_to_memdev(p->targets[i]));
+			if (dc > 0)
+				return __dcd_claim_empty(dev, "DCD without DC state");
+			if (dc < 0)
+				return __dcd_claim_empty(dev, "memdev not a known non-DCD");
+		}
 		return dcd_static_probe(cxlr_dax);
-	if (p->interleave_ways != 1 || p->nr_targets != 1) {
-		dev_warn(dev, "interleaved DC region: no capacity exposed\n");
-		return 0;
 	}
+	if (!dcd->part_patched)
+		return __dcd_claim_empty(dev, "DC partition not registered");
+	if (p->interleave_ways != 1 || p->nr_targets != 1)
+		return __dcd_claim_empty(dev, "interleaved DC region");
 
 	rgn = kzalloc(sizeof(*rgn), GFP_KERNEL);
 	ent = kzalloc(sizeof(*ent), GFP_KERNEL);
 	if (!rgn || !ent) {
 		kfree(rgn);
 		kfree(ent);
-		return -ENOMEM;
+		return __dcd_claim_empty(dev, "out of memory");
 	}
 	INIT_LIST_HEAD(&rgn->node);
 	ida_init(&rgn->ids);
+	kref_init(&rgn->ref);
+	atomic_set(&rgn->nr_edevs, 0);
 	rgn->dcd = dcd;
 	rgn->cxlr_dax = dev;
 	rgn->id = cxlr->id;
@@ -132,27 +234,40 @@ static void dcd_dax_region_remove(struct device *dev)
 {
 	struct dcd_rgn_entry *ent, *found = NULL;
 	struct dcd_region_ctx *rgn;
-	struct dcd_dev *dcd;
+	struct dcd_dev *dcd = NULL;
+	bool release;
+	u32 kept = 0;
 
-	guard(mutex)(&dcd_lock);
-	list_for_each_entry(ent, &dcd_rgns, node)
-		if (ent->dev == dev)
-			found = ent;
-	if (!found)
+	scoped_guard(mutex, &dcd_lock) {
+		list_for_each_entry(ent, &dcd_rgns, node)
+			if (ent->dev == dev)
+				found = ent;
+		if (!found)
+			return;
+		list_del(&found->node);
+		rgn = found->rgn;
+		release = !dcd_region_unloading;
+		if (rgn && rgn->dcd) {
+			dcd = rgn->dcd;
+			dcd_get(dcd);
+		}
+	}
+	kfree(found);
+	if (!rgn)
 		return;
-	rgn = found->rgn;
-	dcd = rgn->dcd;
 	if (dcd) {
 		mutex_lock(&dcd->lock);
-		__dcd_region_detach(dcd, rgn, !dcd_region_unloading);
+		/* not orphaned by the memdev's teardown meanwhile */
+		if (rgn->dcd == dcd)
+			kept = __dcd_region_detach(dcd, rgn, release);
 		dcd_unlock(dcd);
-		/* the work may be unregistering devices of this region */
-		flush_work(&dcd->work);
+		if (kept)
+			dcd_release_run(dcd, true);
+		dcd_put(dcd);
 	}
-	list_del(&found->node);
-	kfree(found);
-	ida_destroy(&rgn->ids);
-	kfree(rgn);
+	/* extent devices queued by another thread go before their parent */
+	wait_event(dcd_rgn_wq, !atomic_read(&rgn->nr_edevs));
+	kref_put(&rgn->ref, dcd_rgn_free);
 }
 
 static struct cxl_driver dcd_dax_region_driver = {
@@ -170,10 +285,93 @@ int dcd_region_driver_init(void)
 	return cxl_driver_register(&dcd_dax_region_driver);
 }
 
+/* A committed region without a driver whose first target is ours. */
+static int dcd_enable_one(struct device *dev, void *data)
+{
+	struct list_head *todo = data;
+	struct cxl_region_params *p;
+	struct cxl_region *cxlr;
+	struct dcd_rgn_entry *ent;
+	bool ours;
+
+	if (!is_cxl_region(dev) || READ_ONCE(dev->driver))
+		return 0;
+	cxlr = container_of(dev, struct cxl_region, dev);
+	p = &cxlr->params;
+	if (READ_ONCE(p->state) != CXL_CONFIG_COMMIT || p->nr_targets < 1 ||
+	    !p->targets[0])
+		return 0;
+	scoped_guard(mutex, &dcd_lock)
+		ours = dcd_find_memdev(cxled_to_memdev(p->targets[0]));
+	if (!ours)
+		return 0;
+	ent = kzalloc(sizeof(*ent), GFP_KERNEL);
+	if (!ent)
+		return 0;
+	ent->dev = get_device(dev);
+	list_add_tail(&ent->node, todo);
+	return 0;
+}
+
+/**
+ * dcd_regions_enable() - enable the committed DC regions without a driver
+ *
+ * What the last unload disabled (dcd_region_driver_exit()) comes back:
+ * the cxl_region is bound again, its new cxl_dax_region binds us and its
+ * extents are adopted.
+ *
+ * Context: module init, after the region driver registered; no lock held.
+ */
+void dcd_regions_enable(void)
+{
+	struct dcd_rgn_entry *ent, *next;
+	LIST_HEAD(todo);
+	int rc;
+
+	bus_for_each_dev(&cxl_bus_type, NULL, &todo, dcd_enable_one);
+	list_for_each_entry_safe(ent, next, &todo, node) {
+		rc = device_attach(ent->dev);
+		if (rc <= 0)
+			dev_warn(ent->dev, "DC region not enabled again (%d)\n",
+				 rc);
+		else
+			dev_info(ent->dev, "DC region enabled again\n");
+		put_device(ent->dev);
+		list_del(&ent->node);
+		kfree(ent);
+	}
+}
+
+/*
+ * Module exit: disable every region claimed as DC or left empty, so that
+ * no cxl_dax_region of one is left for dax_cxl; their extents stay
+ * accepted on the device (orphans).
+ */
 void dcd_region_driver_exit(void)
 {
-	scoped_guard(mutex, &dcd_lock)
+	struct dcd_rgn_entry *ent, *next;
+	LIST_HEAD(todo);
+
+	scoped_guard(mutex, &dcd_lock) {
 		dcd_region_unloading = true;
+		list_for_each_entry(ent, &dcd_rgns, node) {
+			struct dcd_rgn_entry *t = kzalloc(sizeof(*t),
+							  GFP_KERNEL);
+
+			if (!t)
+				continue;
+			/* the cxl_region above the cxl_dax_region */
+			t->dev = get_device(ent->dev->parent);
+			list_add_tail(&t->node, &todo);
+		}
+	}
+	list_for_each_entry_safe(ent, next, &todo, node) {
+		dev_info(ent->dev, "DC region disabled: cxl_dcd unloading\n");
+		device_release_driver(ent->dev);
+		put_device(ent->dev);
+		list_del(&ent->node);
+		kfree(ent);
+	}
 	cxl_driver_unregister(&dcd_dax_region_driver);
 }
 

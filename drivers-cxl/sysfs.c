@@ -102,6 +102,9 @@ static ssize_t dcd_release_extent_store(struct kobject *kobj,
 		return rc;
 	rc = __dcd_release_range(dcd, dpa, size, true);
 	dcd_unlock(dcd);
+	/* released by the time the write returns, if verified unreachable */
+	if (!rc)
+		dcd_release_run(dcd, true);
 	return rc ?: len;
 }
 

@@ -1016,6 +1016,33 @@ static void test_reconcile(void)
 	   "reconcile against an empty device list: all host extents stale");
 }
 
+/*
+ * Issue 12 defect 6: overlapping entries of the device's own list were both
+ * adopted (two DAX devices over one range). Failed before the fix.
+ */
+static void test_reconcile_overlap(void)
+{
+	struct dcd_extent dev[5] = {
+		{ .dpa = 8 * MiB, .len = 4 * MiB },	/* overlaps [1] */
+		{ .dpa = 10 * MiB, .len = 4 * MiB },	/* overlaps [0] */
+		{ .dpa = 20 * MiB, .len = 2 * MiB },	/* duplicate of [3] */
+		{ .dpa = 20 * MiB, .len = 2 * MiB },	/* duplicate of [2] */
+		{ .dpa = 30 * MiB, .len = 2 * MiB },	/* alone: adopted */
+	};
+	struct dcd_recon_result res;
+	static bool stale[512];
+	u8 cls[5];
+
+	reset_all();
+	dcd_reconcile(set, dev, 5, &cfg, committed, 1, cls, stale, &res);
+	ok(cls[0] == DCD_RECON_INVALID && cls[1] == DCD_RECON_INVALID,
+	   "reconcile: two overlapping device entries, neither adopted");
+	ok(cls[2] == DCD_RECON_INVALID && cls[3] == DCD_RECON_INVALID,
+	   "reconcile: a device entry listed twice is not adopted twice");
+	ok(cls[4] == DCD_RECON_ADOPT && res.nr_adopt == 1 && res.nr_invalid == 4,
+	   "reconcile: a lone device entry beside them is still adopted");
+}
+
 /* Track an extent with a tag and a sequence number, as adopted. */
 static int track_seq(u64 dpa, u64 len, u8 tag, u16 seq)
 {
@@ -1356,6 +1383,7 @@ int main(void)
 	test_release();
 	test_set();
 	test_reconcile();
+	test_reconcile_overlap();
 	test_group_plan();
 	test_group_release();
 	test_group_adopt();

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright(c) 2026 The cxl-dcd authors. */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "cxl_dcd.h"
+
+/**
+ * DOC: cxl-dcd release pipeline
+ *
+ * Release Dynamic Capacity goes out for a range only after the range is
+ * verified unreachable. A release request (the device's Release Capacity
+ * record, a user's release, a region teardown) only marks the extents it
+ * touches release-pending (and the rest of their tag groups: a group goes
+ * whole) and refuses onlining their DAX devices' ranges from then on
+ * (extent.c, dcd_dax_retire()). This file then, per memdev, with
+ * &dcd_dev.rel_lock held (one pipeline per memdev at a time):
+ *
+ * 1. select (dcd->lock held) up to a chunk of pending extents whose whole
+ *    group is not in use by dcd_dax_check() (System RAM, another driver
+ *    than device_dax, the device open or mapped), plus every DAX device
+ *    whose capacity is gone from the device (forced release, dropped from
+ *    the device's list), with a reference on each DAX device;
+ * 2. drop dcd->lock and fence every selected DAX device, in parallel
+ *    (dcd_dax_fence(): under its device lock, kill it, verify no System
+ *    RAM, no driver but device_dax and no referenced page, mark it dead so
+ *    no driver binds it again);
+ * 3. unbind device_dax from the fenced ones, in parallel (the costly part:
+ *    RCU grace periods per device), then delete them one by one;
+ * 4. retake dcd->lock: the extents of groups whose every DAX device was
+ *    fenced and deleted leave the host's set (extent devices unregistered
+ *    after the lock is dropped), the CPU caches are written back and
+ *    invalidated once, and one Release DC names them all (several commands
+ *    if the payload is too small); then the next chunk. Chunks start small
+ *    (the first capacity comes back within one round) and grow.
+ *
+ * A group that fails any check stays accepted and release-pending; its
+ * extent devices say why (extentX.Y/pending_reason, a change uevent when
+ * the reason changes) and nothing is released on hope. What ends the wait
+ * kicks the memdev's work: MEM_OFFLINE and a driver unbinding from a DAX
+ * device being released (dax.c's notifiers). Nothing notifies a close, an
+ * munmap or an unpin, so while a group waits for one of those the work is
+ * re-run with a bounded backoff (DCD_RECHECK_MIN_MS doubling up to
+ * DCD_RECHECK_MAX_MS); no fixed timer runs otherwise.
+ *
+ * Locking: &dcd_dev.rel_lock, then dcd->lock for the steps that need it;
+ * device locks of DAX devices are taken with neither dcd_lock's users'
+ * locks in question: nothing that holds a dev_dax's device lock takes
+ * dcd_lock, dcd->lock or rel_lock.
+ */
+
+/* Extents per round: the first round is small, later ones grow to this */
+#define DCD_REL_CHUNK		64
+#define DCD_REL_FIRST		16
+/* Backoff of the re-check of groups waiting for a close, munmap or unpin */
+#define DCD_RECHECK_MIN_MS	10
+#define DCD_RECHECK_MAX_MS	2000
+
+/* A DAX device of a round, fenced and unbound by a worker of its own */
+struct dcd_rel_dax {
+	struct dcd_dax *dd;
+	struct work_struct work;
+	bool force;
+	bool unbind;
+	enum dcd_busy busy;
+	int unit;
+};
+
+/* One round: the extents (by DPA) of its groups, and their DAX devices */
+struct dcd_rel_round {
+	u32 nr_ext;
+	struct dcd_range ext[DCD_REL_CHUNK];
+	u16 ext_unit[DCD_REL_CHUNK];
+	u32 nr_units;
+	enum dcd_busy unit_busy[DCD_REL_CHUNK];
+	u32 nr_dax;
+	struct dcd_rel_dax dax[DCD_REL_CHUNK + DCD_REL_CHUNK];
+	/* slots of groups this run gave up on (kept across rounds) */
+	DECLARE_BITMAP(skip, DCD_EXTENTS_MAX);
+};
+
+/* Publish why the extent in slot @i waits (uevent when it changes). */
+static void __dcd_rel_reason(struct dcd_dev *dcd, u32 i, enum dcd_busy b)
+{
+	struct dcd_extent_dev *edev = dcd->set->slot[i].priv;
+
+	if (edev && READ_ONCE(edev->busy) != b) {
+		WRITE_ONCE(edev->busy, b);
+		dcd_extdev_set_state(edev, READ_ONCE(edev->state));
+	}
+}
+
+/* Nothing notifies the end of these: re-check with a backoff */
+static bool dcd_busy_needs_recheck(enum dcd_busy b)
+{
+	return b == DCD_BUSY_OPEN || b == DCD_BUSY_PINNED ||
+	       b == DCD_BUSY_UNVERIFIABLE;
+}
+
+/* Add @dd to round @rr for unit @unit (-1: no extent); dedupe. */
+static bool dcd_rel_add_dax(struct dcd_rel_round *rr, struct dcd_dax *dd,
+			    bool force, int unit)
+{
+	u32 k;
+
+	for (k = 0; k < rr->nr_dax; k++) {
+		if (rr->dax[k].dd != dd)
+			continue;
+		if (rr->dax[k].unit < 0)
+			rr->dax[k].unit = unit;
+		return true;
+	}
+	if (rr->nr_dax == ARRAY_SIZE(rr->dax))
+		return false;
+	dcd_dax_get(dd);
+	rr->dax[rr->nr_dax++] = (struct dcd_rel_dax) {
+		.dd = dd, .force = force, .unit = unit,
+	};
+	return true;
+}
+
+/*
+ * Step 1: select a round. Returns how many pending groups were left out
+ * because they are in use; *@recheck is set if one of them waits for
+ * something nothing notifies.
+ */
+static u32 __dcd_rel_select(struct dcd_dev *dcd, struct dcd_rel_round *rr,
+			    u32 chunk, bool gone, bool *recheck)
+{
+	struct dcd_extent_set *set = dcd->set;
+	u32 *gs = dcd->slots;
+	struct dcd_dax *dd;
+	u32 i, k, n, left = 0;
+	enum dcd_busy b;
+
+	lockdep_assert_held(&dcd->lock);
+	memset(rr, 0, offsetof(struct dcd_rel_round, dax));
+	/* capacity the device took back: fence whatever still maps it */
+	for (dd = NULL; gone && (dd = __dcd_dax_next_gone(dcd, dd));)
+		if (!dcd_rel_add_dax(rr, dd, true, -1))
+			break;
+	for (i = 0; i < set->cap && rr->nr_ext < chunk; i++) {
+		struct dcd_host_extent *he = &set->slot[i];
+		bool done = false;
+
+		if (he->state != DCD_EXT_RELEASE_PENDING ||
+		    test_bit(i, rr->skip))
+			continue;
+		/* a group is handled at its first pending member in slot order */
+		n = dcd_group_members(set, i, gs, DCD_EXTENTS_MAX);
+		n = min_t(u32, n, DCD_EXTENTS_MAX);
+		for (k = 0; k < n; k++)
+			if (gs[k] < i &&
+			    set->slot[gs[k]].state == DCD_EXT_RELEASE_PENDING)
+				done = true;
+		if (done)
+			continue;
+		if (n > DCD_REL_CHUNK) {
+			dev_err_ratelimited(&dcd->cxlmd->dev,
+					    "tag group of %u extents is larger than a release round (%u): not released\n",
+					    n, DCD_REL_CHUNK);
+			for (k = 0; k < n; k++)
+				set_bit(gs[k], rr->skip);
+			continue;
+		}
+		if (rr->nr_ext + n > chunk && rr->nr_ext)
+			break;
+		/* the whole group, or nothing of it */
+		b = DCD_BUSY_NONE;
+		for (k = 0; k < n && b == DCD_BUSY_NONE; k++) {
+			const struct dcd_host_extent *h = &set->slot[gs[k]];
+
+			dd = __dcd_dax_find(dcd, h->ext.dpa, h->ext.len);
+			if (dd && !dcd_dax_is_gone(dd))
+				b = dcd_dax_check(dd);
+		}
+		if (b != DCD_BUSY_NONE) {
+			for (k = 0; k < n; k++) {
+				__dcd_rel_reason(dcd, gs[k], b);
+				set_bit(gs[k], rr->skip);
+			}
+			*recheck |= dcd_busy_needs_recheck(b);
+			left++;
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			const struct dcd_host_extent *h = &set->slot[gs[k]];
+
+			if (h->state != DCD_EXT_RELEASE_PENDING)
+				continue;
+			rr->ext[rr->nr_ext].start = h->ext.dpa;
+			rr->ext[rr->nr_ext].len = h->ext.len;
+			rr->ext_unit[rr->nr_ext++] = rr->nr_units;
+			dd = __dcd_dax_find(dcd, h->ext.dpa, h->ext.len);
+			if (dd && !dcd_rel_add_dax(rr, dd, dcd_dax_is_gone(dd),
+						   rr->nr_units))
+				rr->unit_busy[rr->nr_units] = DCD_BUSY_FENCING;
+		}
+		rr->nr_units++;
+	}
+	return left;
+}
+
+static void dcd_rel_fence_fn(struct work_struct *work)
+{
+	struct dcd_rel_dax *rd = container_of(work, struct dcd_rel_dax, work);
+
+	rd->busy = dcd_dax_fence(rd->dd, rd->force);
+}
+
+static void dcd_rel_unbind_fn(struct work_struct *work)
+{
+	struct dcd_rel_dax *rd = container_of(work, struct dcd_rel_dax, work);
+
+	dcd_dax_unbind(rd->dd);
+}
+
+/* Run @fn for every DAX device of the round (with @rd->unbind for unbind) */
+static void dcd_rel_parallel(struct dcd_rel_round *rr, work_func_t fn,
+			     bool unbind_only)
+{
+	u32 k;
+
+	for (k = 0; k < rr->nr_dax; k++) {
+		struct dcd_rel_dax *rd = &rr->dax[k];
+
+		if (unbind_only && !rd->unbind)
+			continue;
+		INIT_WORK(&rd->work, fn);
+		queue_work(system_unbound_wq, &rd->work);
+	}
+	for (k = 0; k < rr->nr_dax; k++) {
+		if (unbind_only && !rr->dax[k].unbind)
+			continue;
+		flush_work(&rr->dax[k].work);
+	}
+}
+
+/* Steps 2 and 3, without dcd->lock */
+static void dcd_rel_fence_round(struct dcd_dev *dcd, struct dcd_rel_round *rr)
+{
+	u32 k;
+
+	if (!rr->nr_dax)
+		return;
+	dcd_fault_delay(DCD_DELAY_RELEASE);
+	dcd_rel_parallel(rr, dcd_rel_fence_fn, false);
+	for (k = 0; k < rr->nr_dax; k++) {
+		struct dcd_rel_dax *rd = &rr->dax[k];
+
+		if (rd->busy != DCD_BUSY_NONE) {
+			if (rd->unit >= 0 &&
+			    rr->unit_busy[rd->unit] == DCD_BUSY_NONE)
+				rr->unit_busy[rd->unit] = rd->busy;
+			if (rd->force)
+				dev_crit_ratelimited(&dcd->cxlmd->dev,
+						     "%s: capacity taken back by the device is still %s: kept, never onlined again\n",
+						     dcd_dax_name(rd->dd),
+						     dcd_busy_name(rd->busy));
+			continue;
+		}
+		rd->unbind = true;
+	}
+	dcd_rel_parallel(rr, dcd_rel_unbind_fn, true);
+	for (k = 0; k < rr->nr_dax; k++)
+		if (rr->dax[k].unbind)
+			dcd_dax_delete(rr->dax[k].dd);
+}
+
+/*
+ * Step 4, dcd->lock held: release the groups whose devices all went.
+ * Return: extents released.
+ */
+static u32 __dcd_rel_finish(struct dcd_dev *dcd, struct dcd_rel_round *rr,
+			    bool *recheck)
+{
+	struct dcd_range *r = (struct dcd_range *)dcd->extbuf;
+	u32 i, k, nr = 0;
+	int s;
+
+	lockdep_assert_held(&dcd->lock);
+	for (k = 0; k < rr->nr_dax; k++)
+		if (rr->dax[k].unbind)
+			__dcd_dax_list_del(dcd, rr->dax[k].dd);
+	for (i = 0; i < rr->nr_ext; i++) {
+		enum dcd_busy b = rr->unit_busy[rr->ext_unit[i]];
+
+		s = dcd_extent_set_find(dcd->set, rr->ext[i].start,
+					rr->ext[i].len);
+		/* dropped or changed meanwhile: nothing to release */
+		if (s < 0 || dcd->set->slot[s].state != DCD_EXT_RELEASE_PENDING)
+			continue;
+		if (b != DCD_BUSY_NONE) {
+			__dcd_rel_reason(dcd, s, b);
+			set_bit(s, rr->skip);
+			*recheck |= dcd_busy_needs_recheck(b) ||
+				    b == DCD_BUSY_FENCING;
+			continue;
+		}
+		dev_dbg(&dcd->cxlmd->dev, "extent %#llx+%#llx verified unreachable: released\n",
+			rr->ext[i].start, rr->ext[i].len);
+		__dcd_untrack(dcd, s);
+		r[nr++] = rr->ext[i];
+	}
+	for (k = 0; k < rr->nr_dax; k++)
+		dcd_dax_put(rr->dax[k].dd);
+	if (nr)
+		__dcd_send_release(dcd, r, nr, true);
+	return nr;
+}
+
+static void __dcd_recount_pending(struct dcd_dev *dcd)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < dcd->set->cap; i++)
+		if (dcd->set->slot[i].state == DCD_EXT_RELEASE_PENDING)
+			n++;
+	WRITE_ONCE(dcd->nr_pending, n);
+}
+
+/**
+ * dcd_release_run() - run the release pipeline of a memdev
+ * @dcd: memdev state
+ * @unregister: unregister the released extent devices when done (false
+ *	from an extent device's own sysfs store: the work does it)
+ *
+ * Releases every release-pending group that passes verification, in
+ * rounds, and fences and deletes the DAX devices whose capacity is gone
+ * from the device. Arms the backoff re-check if a group waits for a close,
+ * munmap or unpin.
+ *
+ * Context: process context; takes &dcd_dev.rel_lock and dcd->lock; none
+ * of dcd->lock or a DAX device's lock may be held.
+ */
+void dcd_release_run(struct dcd_dev *dcd, bool unregister)
+{
+	u32 chunk = DCD_REL_FIRST, released;
+	struct dcd_rel_round *rr;
+	bool recheck = false;
+
+	rr = kvzalloc(sizeof(*rr), GFP_KERNEL);
+	guard(mutex)(&dcd->rel_lock);
+	mutex_lock(&dcd->lock);
+	if (!rr) {
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "out of memory: release pending\n");
+		recheck = true;
+		goto out;
+	}
+	for (;;) {
+		if (!dcd->live || dcd->stopping)
+			break;
+		/* devices whose capacity is gone: once per run */
+		__dcd_rel_select(dcd, rr, chunk, chunk == DCD_REL_FIRST,
+				 &recheck);
+		if (!rr->nr_dax && !rr->nr_ext)
+			break;
+		mutex_unlock(&dcd->lock);
+		dcd_rel_fence_round(dcd, rr);
+		mutex_lock(&dcd->lock);
+		released = __dcd_rel_finish(dcd, rr, &recheck);
+		if (released)
+			dev_dbg(&dcd->cxlmd->dev, "release round: %u extents\n",
+				released);
+		/* every selected group is released or skipped: this ends */
+		chunk = min_t(u32, chunk * 2 + 1, DCD_REL_CHUNK);
+	}
+out:
+	__dcd_recount_pending(dcd);
+	if (__dcd_dax_gone_left(dcd))
+		recheck = true;
+	if (recheck && dcd->live && !dcd->stopping) {
+		dcd->recheck_ms = clamp(dcd->recheck_ms * 2,
+					(unsigned int)DCD_RECHECK_MIN_MS,
+					(unsigned int)DCD_RECHECK_MAX_MS);
+		dcd_kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
+	} else {
+		dcd->recheck_ms = 0;
+	}
+	if (unregister)
+		dcd_unlock(dcd);
+	else
+		mutex_unlock(&dcd->lock);
+	kvfree(rr);
+}
+
+/**
+ * dcd_release_teardown() - fence and delete every DAX device of a memdev
+ * @dcd: memdev state whose events are stopped and whose regions went
+ *
+ * Memdev teardown and module exit: the extents stay as they are on the
+ * device (orphans); every DAX device goes, in use or not (an open or
+ * mapped one is killed under its users; kmem gives offline memory back
+ * as it unbinds; online memory holds a module reference, so module exit
+ * never meets it). A device with a referenced page is never torn down
+ * under it: this waits, logging every 10 s, until the page is released.
+ *
+ * Context: process context; no dcd->lock.
+ */
+void dcd_release_teardown(struct dcd_dev *dcd)
+{
+	unsigned int ms = DCD_RECHECK_MIN_MS;
+	unsigned long logged = jiffies;
+	struct dcd_dax *dd;
+	enum dcd_busy b;
+
+	guard(mutex)(&dcd->rel_lock);
+	for (;;) {
+		mutex_lock(&dcd->lock);
+		dd = __dcd_dax_first(dcd);
+		if (dd) {
+			dcd_dax_retire(dd, true);
+			dcd_dax_get(dd);
+		}
+		mutex_unlock(&dcd->lock);
+		if (!dd)
+			return;
+		b = dcd_dax_fence(dd, true);
+		if (b == DCD_BUSY_PINNED || b == DCD_BUSY_UNVERIFIABLE) {
+			if (time_after_eq(jiffies, logged)) {
+				dev_crit(&dcd->cxlmd->dev,
+					 "%s: pages still referenced (%s): waiting before tearing it down\n",
+					 dcd_dax_name(dd), dcd_busy_name(b));
+				logged = jiffies + 10 * HZ;
+			}
+			dcd_dax_put(dd);
+			msleep(ms);
+			ms = min(ms * 2, (unsigned int)DCD_RECHECK_MAX_MS);
+			continue;
+		}
+		if (b != DCD_BUSY_NONE)
+			dev_warn(&dcd->cxlmd->dev, "%s: %s at teardown\n",
+				 dcd_dax_name(dd), dcd_busy_name(b));
+		dcd_dax_force_fenced(dd);
+		dcd_dax_unbind(dd);
+		dcd_dax_delete(dd);
+		mutex_lock(&dcd->lock);
+		__dcd_dax_list_del(dcd, dd);
+		mutex_unlock(&dcd->lock);
+		dcd_dax_put(dd);
+	}
+}
