@@ -61,9 +61,10 @@
  *   every folio of the range must hold only its idle reference: a page
  *   pinned by FOLL_LONGTERM (io_uring fixed buffers, RDMA) or held by a
  *   get_user_pages() caller fails the check. The pgmap is never torn down
- *   under such a page: the device stays bound (killed, unusable) and the
- *   check is repeated (release.c, bounded backoff: nothing notifies an
- *   unpin);
+ *   under such a page: the device stays bound and is revived (run_dax():
+ *   the capacity is still granted, and 6.12's dax_open() cannot open a
+ *   dead dax_device safely), and the check is repeated (release.c,
+ *   bounded backoff: nothing notifies an unpin);
  * - finally kill_device() marks the dev_dax dead, under its device lock,
  *   so no driver can bind it between the check and the deletion.
  *
@@ -332,8 +333,11 @@ static bool dcd_dax_pages_busy(const struct dcd_dax *dd)
  *
  * Under the dev_dax's device lock, so no driver binds or unbinds
  * meanwhile: see the DOC above for the checks. On success the dev_dax is
- * dead (kill_device()): it can never be bound again, and deleting it
- * tears down a pgmap whose pages nobody references.
+ * dead (kill_device()): it can never be bound again, device_dax is
+ * unbound at once (a pgmap whose pages nobody references), and
+ * dcd_dax_delete() may follow. A device that fails on referenced pages is
+ * revived (run_dax()) unless @force: the capacity is still granted and a
+ * killed device that stays bound cannot be opened safely on 6.12.
  *
  * Context: process context, no dcd->lock (waits for SRCU); may run
  * concurrently for different devices.
@@ -372,6 +376,15 @@ enum dcd_busy dcd_dax_fence(struct dcd_dax *dd, bool force)
 		if (dcd_dax_pages_busy(dd)) {
 			dd->pinned_seen = true;
 			b = DCD_BUSY_PINNED;
+			/*
+			 * Still granted: make it usable again. A killed
+			 * dev_dax that stays bound cannot be opened safely
+			 * (6.12's dax_open() stores the NULL private data of
+			 * a dead dax_device and dax_mmap() dereferences it).
+			 * Capacity the device took back stays killed.
+			 */
+			if (!force)
+				run_dax(dev_dax->dax_dev);
 			goto out;
 		}
 	} else if (dd->pinned_seen) {
@@ -383,6 +396,9 @@ enum dcd_busy dcd_dax_fence(struct dcd_dax *dd, bool force)
 	WRITE_ONCE(dd->fenced, true);
 out:
 	device_unlock(&dev_dax->dev);
+	/* unbind at once: a dead dev_dax is unsafe to open (above) */
+	if (b == DCD_BUSY_NONE && drv)
+		dcd_dax_unbind(dd);
 	return b;
 }
 

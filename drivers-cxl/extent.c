@@ -1218,7 +1218,7 @@ u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
 			if (dd && dcd_dax_check(dd) != DCD_BUSY_NONE) {
 				dcd->cnt[DCD_CNT_RELEASES_DEFERRED]++;
 				dev_warn(&dcd->cxlmd->dev,
-					 "region %d torn down: extent %#llx+%#llx in use, released once no longer in use\n",
+					 "region %d torn down: extent %#llx+%#llx in use: DAX device kept, never onlined again, released once no longer in use\n",
 					 rgn->id, he->ext.dpa, he->ext.len);
 			}
 		}

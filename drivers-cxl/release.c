@@ -22,12 +22,13 @@
  *    than device_dax, the device open or mapped), plus every DAX device
  *    whose capacity is gone from the device (forced release, dropped from
  *    the device's list), with a reference on each DAX device;
- * 2. drop dcd->lock and fence every selected DAX device, in parallel
- *    (dcd_dax_fence(): under its device lock, kill it, verify no System
- *    RAM, no driver but device_dax and no referenced page, mark it dead so
- *    no driver binds it again);
- * 3. unbind device_dax from the fenced ones, in parallel (the costly part:
- *    RCU grace periods per device), then delete them one by one;
+ * 2. drop dcd->lock and fence every selected DAX device, in parallel, one
+ *    worker each (dcd_dax_fence(): under its device lock, kill it, verify
+ *    no System RAM, no driver but device_dax and no referenced page, mark
+ *    it dead so no driver binds it again, then unbind device_dax: the
+ *    costly part, RCU grace periods per device, overlapping across
+ *    workers);
+ * 3. delete the fenced ones, one by one (cheap once unbound);
  * 4. retake dcd->lock: the extents of groups whose every DAX device was
  *    fenced and deleted leave the host's set (extent devices unregistered
  *    after the lock is dropped), the CPU caches are written back and
@@ -62,7 +63,7 @@ struct dcd_rel_dax {
 	struct dcd_dax *dd;
 	struct work_struct work;
 	bool force;
-	bool unbind;
+	bool verified;
 	enum dcd_busy busy;
 	int unit;
 };
@@ -202,39 +203,12 @@ static u32 __dcd_rel_select(struct dcd_dev *dcd, struct dcd_rel_round *rr,
 	return left;
 }
 
+/* Fence (and, verified, unbind) one DAX device: one worker each */
 static void dcd_rel_fence_fn(struct work_struct *work)
 {
 	struct dcd_rel_dax *rd = container_of(work, struct dcd_rel_dax, work);
 
 	rd->busy = dcd_dax_fence(rd->dd, rd->force);
-}
-
-static void dcd_rel_unbind_fn(struct work_struct *work)
-{
-	struct dcd_rel_dax *rd = container_of(work, struct dcd_rel_dax, work);
-
-	dcd_dax_unbind(rd->dd);
-}
-
-/* Run @fn for every DAX device of the round (with @rd->unbind for unbind) */
-static void dcd_rel_parallel(struct dcd_rel_round *rr, work_func_t fn,
-			     bool unbind_only)
-{
-	u32 k;
-
-	for (k = 0; k < rr->nr_dax; k++) {
-		struct dcd_rel_dax *rd = &rr->dax[k];
-
-		if (unbind_only && !rd->unbind)
-			continue;
-		INIT_WORK(&rd->work, fn);
-		queue_work(system_unbound_wq, &rd->work);
-	}
-	for (k = 0; k < rr->nr_dax; k++) {
-		if (unbind_only && !rr->dax[k].unbind)
-			continue;
-		flush_work(&rr->dax[k].work);
-	}
 }
 
 /* Steps 2 and 3, without dcd->lock */
@@ -245,7 +219,12 @@ static void dcd_rel_fence_round(struct dcd_dev *dcd, struct dcd_rel_round *rr)
 	if (!rr->nr_dax)
 		return;
 	dcd_fault_delay(DCD_DELAY_RELEASE);
-	dcd_rel_parallel(rr, dcd_rel_fence_fn, false);
+	for (k = 0; k < rr->nr_dax; k++) {
+		INIT_WORK(&rr->dax[k].work, dcd_rel_fence_fn);
+		queue_work(system_unbound_wq, &rr->dax[k].work);
+	}
+	for (k = 0; k < rr->nr_dax; k++)
+		flush_work(&rr->dax[k].work);
 	for (k = 0; k < rr->nr_dax; k++) {
 		struct dcd_rel_dax *rd = &rr->dax[k];
 
@@ -260,11 +239,10 @@ static void dcd_rel_fence_round(struct dcd_dev *dcd, struct dcd_rel_round *rr)
 						     dcd_busy_name(rd->busy));
 			continue;
 		}
-		rd->unbind = true;
+		rd->verified = true;
 	}
-	dcd_rel_parallel(rr, dcd_rel_unbind_fn, true);
 	for (k = 0; k < rr->nr_dax; k++)
-		if (rr->dax[k].unbind)
+		if (rr->dax[k].verified)
 			dcd_dax_delete(rr->dax[k].dd);
 }
 
@@ -281,7 +259,7 @@ static u32 __dcd_rel_finish(struct dcd_dev *dcd, struct dcd_rel_round *rr,
 
 	lockdep_assert_held(&dcd->lock);
 	for (k = 0; k < rr->nr_dax; k++)
-		if (rr->dax[k].unbind)
+		if (rr->dax[k].verified)
 			__dcd_dax_list_del(dcd, rr->dax[k].dd);
 	for (i = 0; i < rr->nr_ext; i++) {
 		enum dcd_busy b = rr->unit_busy[rr->ext_unit[i]];
