@@ -43,10 +43,10 @@ A, B, C, D = 0, EXT, 256 * MiB, 384 * MiB
 
 def reason(s, dpa):
     out = s.guest('for e in %s/dax_region*/extent*; do [ -d "$e" ] && echo "$(cat $e/dpa) '
-                  '$(cat $e/pending_reason)"; done; true' % CXL)
+                  '$(cat $e/pending_reason 2>/dev/null || echo -)"; done; true' % CXL)
     for line in out.splitlines():
         f = line.split()
-        if f and int(f[0], 0) == dpa:
+        if f and f[0].startswith('0x') and int(f[0], 16) == dpa:
             return f[1] if len(f) > 1 else ''
     return None
 
@@ -101,7 +101,8 @@ with Scenario('dcd1') as s:
     s.ok(s.guest('cat /tmp/pin.rc 2>/dev/null; true').strip() == '0', 'dax-pin exited cleanly')
 
     # ---- C: opened and mapped inside the window
-    s.guest('echo 5000 > %s/delay_release_ms' % DEBUGFS)
+    rc, out = s.guest_rc('echo 5000 > %s/delay_release_ms' % DEBUGFS)
+    s.ok(rc == 0, 'the root-only race-window hook delay_release_ms is there', out)
     s.guest('rm -f /tmp/hold.stop /tmp/hold.rounds /tmp/hold.rc')
     s.release([(0, EXT)], region=1)
     st = s.wait_for(lambda: extent_state(s, C) == 'release-pending' and 'pending', timeout=30)
@@ -132,7 +133,7 @@ with Scenario('dcd1') as s:
          out)
     s.ok(memtotal(s) == base, 'no memory of the retiring range came online', out)
     s.ok(listed(s, m, D), 'the device still lists D')
-    s.guest('echo 0 > %s/delay_release_ms' % DEBUGFS)
+    s.guest_rc('echo 0 > %s/delay_release_ms' % DEBUGFS)
     rc, out = s.guest_rc('daxctl reconfigure-device --mode=devdax -f %s 2>&1' % dD, timeout=120)
     gone = s.wait_for(lambda: not listed(s, m, D) and dD not in chardevs(s), timeout=60)
     s.ok(gone is True, 'kmem unbound: D is released', '%s\n%s' % (out, s.device_extents(m)))
@@ -149,7 +150,7 @@ with Scenario('dcd1') as s:
     s.ok(rc == 0, 'dax_cxl inserted by hand (around the modprobe blacklist)', out)
     s.ok(dax_devs(s) == [] and memtotal(s) == base,
          'dax_cxl exposes nothing: no DAX device, MemTotal unchanged', dax_devs(s))
-    s.guest('rmmod dax_cxl')
+    s.guest_rc('rmmod dax_cxl')
     s.load()
     ed = s.wait_for(lambda: B in ext_dax(s) and ext_dax(s)[B][1] and ext_dax(s), timeout=60)
     s.ok(ed and sorted(ed) == [B], 'reload: the region is enabled again and B adopted', ed)
@@ -162,9 +163,10 @@ with Scenario('dcd1') as s:
         s.ok(False, 'B still holds the witness pattern')
 
     # ---- probe failure: the region is claimed and left empty
-    s.guest('rmmod cxl_dcd')
-    s.guest('dmesg -c >/dev/null; modprobe cxl_dcd test_fail_probe=1')
-    s.ok('test_fail_probe' in s.guest('dmesg'), 'test_fail_probe: DC disabled on %s' % m)
+    s.guest_rc('rmmod cxl_dcd')
+    rc, out = s.guest_rc('dmesg -c >/dev/null; modprobe cxl_dcd test_fail_probe=1 2>&1')
+    s.ok(rc == 0 and 'test_fail_probe' in s.guest('dmesg'),
+         'test_fail_probe: DC disabled on %s' % m, out)
     base = memtotal(s)
     rc, out = s.guest_rc('cxl enable-region %s 2>&1' % region)
     log = s.guest('dmesg')
