@@ -73,7 +73,7 @@ STOCK_DETECTORS = os.environ.get('LAB_DETECTORS', 'kfence.sample_interval=100')
 # The kmemleak report of a debug guest: wait out its minimum object age
 # (5 s), then two scans (the first records each object's checksum, the
 # second reports what stayed unreferenced and unchanged), then the report.
-KMEMLEAK_SCAN = ('K=/sys/kernel/debug/kmemleak; [ -e $K ] || exit 0; sleep 5; '
+KMEMLEAK_SCAN = ('K=/sys/kernel/debug/kmemleak; sleep 5; '
                  'echo scan > $K && echo scan > $K && cat $K')
 
 
@@ -225,6 +225,7 @@ class Vm:
         self.detectors = detectors and not self.conf['K'] == 'debug'
         self.scale = timeout_scale()
         self.kmemleak_report = ''
+        self.has_kmemleak = kernel_config().get('CONFIG_DEBUG_KMEMLEAK') == 'y'
         self.own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix='cxl-dcd-%s-' % topology)
         os.makedirs(self.workdir, exist_ok=True)
@@ -504,7 +505,8 @@ class Vm:
 
     def kmemleak(self):
         """Scan for leaks (kernels with kmemleak) and return the report, also
-        saved as kmemleak.txt in the work directory; '' when clean or absent."""
+        saved as kmemleak.txt in the work directory; '' when clean, a text
+        starting "kmemleak scan failed" when the guest could not scan."""
         try:
             rc, out = self.run(KMEMLEAK_SCAN, timeout=120)
         except LabError as e:
@@ -552,7 +554,11 @@ class Vm:
         status = self.qemu_status()
         if status:
             problems.append(status)
-        leaks = self.kmemleak() if ask_guest and not status else ''
+        leaks = ''
+        if self.has_kmemleak and ask_guest and not status:
+            leaks = self.kmemleak()
+            if leaks.startswith('kmemleak scan failed'):
+                problems.append(leaks)
         dmesg = self.dmesg() if ask_guest else ''
         if dmesg_file:
             try:
