@@ -276,8 +276,10 @@ class Vm:
                 raise LabError('%s missing: run scripts/build-image (or make image)' % f)
         mem = '%dM' % self.mem_mib
         append = ('console=ttyS0 quiet panic=-1 mitigations=off 8250.nr_uarts=1 '
-                  'lab.mode=%s %s %s' % ('shell' if self.interactive else 'agent',
-                                          STOCK_DETECTORS if self.detectors else '', self.append))
+                  'lab.mode=%s %s%s %s' % ('shell' if self.interactive else 'agent',
+                                            STOCK_DETECTORS if self.detectors else '',
+                                            ' lab.timeout_scale=%d' % self.scale
+                                            if self.scale > 1 else '', self.append))
         a = ['qemu-system-x86_64', '-M', 'q35,cxl=on', '-accel', 'tcg',
              # hypervisor=off: region commit fails in a VM otherwise (D8)
              '-cpu', 'max,hypervisor=off', '-smp', str(self.smp), '-m', mem,
