@@ -5,6 +5,9 @@
 #   make check  - all tests (host unit tests, module build/lint, guest scenarios)
 #   make check K=7.2 - the same against the newest Debian kernel (lab.conf KVER7)
 #   make check-k72   - 7.2 build, lint and the core guest scenarios (CI-sized)
+#   make check-debug - every guest scenario and the runner self-test under the
+#                      debug kernel (KASAN, UBSAN, lockdep, kmemleak; K=debug)
+#   make check-debug-ci - the same for the CI subset of the scenarios
 #   make bench  - benchmarks in QEMU TCG guests (results/bench-latest)
 # Both run scripts/setup first, so they work on a fresh Debian 12 machine.
 
@@ -30,9 +33,12 @@ include mk/module.mk
 include mk/dkms.mk
 
 # Throwaway test module for the runner's self-test (selftests/lab/).
-lab-modules:
+lab-modules: kernel-tree
 ifeq ($(KOBJ),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab modules
+else ifeq ($(KROOT),)
+	scripts/copy-ksrc selftests/lab $(KOBJ)/selftests/lab
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KOBJ)/selftests/lab modules
 else
 	scripts/copy-ksrc selftests/lab $(KOBJ)/selftests/lab
 	scripts/sid-run make -C /usr/src/linux-headers-$(KVER) \
@@ -60,6 +66,23 @@ check-k72:
 	$(MAKE) K=7.2 module module-check image
 	K=7.2 scripts/run-tests --guest-only $(CHECK_K72_SCENARIOS)
 
+# The guest suite under the debug build of the same kernel (K=debug,
+# scripts/build-debug-kernel, built once and cached): the module and the
+# lab's test module against it, its image, then every guest scenario (each
+# ends with a kmemleak scan) and the runner's self-test, which proves that a
+# KASAN, UBSAN, lockdep and kmemleak report each fails a run.
+# check-debug-ci: the DC, DAX, release, monitor, FM and soak scenarios only.
+CHECK_DEBUG_CI_SCENARIOS := $(sort $(wildcard selftests/scenarios/dc-*.py \
+	selftests/scenarios/dax-*.py selftests/scenarios/fm-*.py)) \
+	selftests/scenarios/dcdctl-monitor.py selftests/scenarios/soak.py
+.PHONY: check-debug check-debug-ci
+check-debug: setup
+	$(MAKE) K=debug module lab-modules image
+	K=debug scripts/run-tests --guest-only --selftest
+check-debug-ci: setup
+	$(MAKE) K=debug module lab-modules image
+	K=debug scripts/run-tests --guest-only --selftest $(CHECK_DEBUG_CI_SCENARIOS)
+
 clean: module-clean
 	$(MAKE) -C tools/dcd-fm clean
 	$(MAKE) -C tools/dcdctl clean
@@ -73,7 +96,8 @@ bench: image tools
 
 # make soak: selftests/scenarios/soak.py at full length, 200 add/online/
 # offline/release cycles across two DCDs (SOAK_CYCLES=N to change it);
-# make check runs its short default.
+# make check runs its short default. K=debug runs it under the debug kernel.
 .PHONY: soak
 soak: image
-	@SOAK_CYCLES=$${SOAK_CYCLES:-200} scripts/run-tests --guest-only selftests/scenarios/soak.py
+	@SOAK_CYCLES=$${SOAK_CYCLES:-200} K='$(K)' scripts/run-tests --guest-only \
+		selftests/scenarios/soak.py

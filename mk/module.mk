@@ -19,6 +19,12 @@ DCD_LAYOUT := $(DCD_KHDR)/layout_asserts.h
 ifeq ($(KOBJ),)
 DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(DCD_SRC) \
 	DCD_KHDR=$(DCD_KHDR)
+else ifeq ($(KROOT),)
+# K=debug: kbuild on the host against the debug kernel's output tree, on a
+# copy of the sources in $(KOBJ) like K=7.2, so both builds coexist.
+DCD_KMAKE := scripts/copy-ksrc $(DCD_SRC) $(KOBJ)/$(DCD_SRC) && \
+	$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(KOBJ)/$(DCD_SRC) \
+	DCD_KHDR=$(DCD_KHDR)
 else
 # K=7.2: kbuild runs in the sid directory (scripts/sid-run, the tree at /lab)
 # on a copy of the sources in $(KOBJ) (kbuild's MO= refuses a source tree
@@ -33,7 +39,7 @@ endif
 DCD_NO_WARN := awk '{ print } /[Ww]arning|WARNING|error:/ { bad = 1 } END { exit bad }'
 DCD_CHECKPATCH := perl $(DCD_KHDR)/scripts/checkpatch.pl --strict --no-tree \
 	--show-types --quiet -f
-ifneq ($(KOBJ),)
+ifneq ($(KROOT),)
 # 7.x checkpatch prefers k[v]zalloc_obj(), which 6.12 does not have; the
 # same source builds for both.
 DCD_CHECKPATCH += --ignore ALLOC_WITH_SIZEOF
@@ -53,7 +59,7 @@ DCD_UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 kheaders: $(DCD_KHDR_STAMP)
 layout-asserts: $(DCD_LAYOUT)
 
-$(DCD_KHDR_STAMP): scripts/fetch-kheaders scripts/lab.conf
+$(DCD_KHDR_STAMP): scripts/fetch-kheaders scripts/lab.conf | kernel-tree
 	@scripts/fetch-kheaders
 	@touch $@
 

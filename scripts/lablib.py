@@ -30,8 +30,51 @@ def lab_conf():
     out = subprocess.run(['bash', '-c', '. "$0"; env', os.path.join(ROOT, 'scripts', 'lab.conf')],
                          check=True, capture_output=True, text=True).stdout
     env = dict(line.split('=', 1) for line in out.splitlines() if '=' in line)
-    return {k: env[k] for k in ('KVER', 'KPKGVER', 'LAB_ROOT', 'LAB_CACHE', 'RESULTS_DIR',
-                                'GUEST_DIR')}
+    res = {k: env[k] for k in ('KVER', 'KPKGVER', 'KDIR', 'LAB_ROOT', 'LAB_CACHE',
+                               'RESULTS_DIR', 'GUEST_DIR', 'LAB_TIMEOUT_SCALE')}
+    res['K'] = env.get('K', '')
+    return res
+
+
+def timeout_scale():
+    """How much slower guests of the selected kernel are (lab.conf
+    LAB_TIMEOUT_SCALE: 1 for the stock kernels, more for K=debug); guest
+    timeouts are multiplied by it."""
+    global _scale
+    if _scale is None:
+        _scale = max(1.0, float(lab_conf()['LAB_TIMEOUT_SCALE'] or 1))
+    return _scale
+
+
+_scale = None
+
+
+def kernel_config():
+    """{CONFIG_X: value} of the guest kernel (its KDIR/.config); empty if unknown."""
+    res = {}
+    try:
+        with open(os.path.join(lab_conf()['KDIR'], '.config')) as f:
+            for line in f:
+                if line.startswith('CONFIG_') and '=' in line:
+                    k, v = line.rstrip('\n').split('=', 1)
+                    res[k] = v
+    except OSError:
+        pass
+    return res
+
+
+# Cheap detectors on the stock kernel's command line (not for benchmarks):
+# KFENCE sampling, which Debian builds in with sampling off. page_poison=1
+# (and init_on_free=1) would overwrite the pages memory onlining frees; see
+# Documentation/lab.rst for what was measured. LAB_DETECTORS in the
+# environment replaces them (empty: none).
+STOCK_DETECTORS = os.environ.get('LAB_DETECTORS', 'kfence.sample_interval=100')
+
+# The kmemleak report of a debug guest: wait out its minimum object age
+# (5 s), then two scans (the first records each object's checksum, the
+# second reports what stayed unreferenced and unchanged), then the report.
+KMEMLEAK_SCAN = ('K=/sys/kernel/debug/kmemleak; sleep 5; '
+                 'echo scan > $K && echo scan > $K && cat $K')
 
 
 class LabError(Exception):
@@ -95,7 +138,11 @@ SPLAT_RE = re.compile(
     r'|general protection fault|Kernel panic|soft lockup|hard LOCKUP|rcu_\w+ self-detected stall'
     r'|rcu: INFO: rcu_\w+ detected stalls|INFO: task .* blocked for more than'
     r'|KASAN:|UBSAN:|KFENCE:|refcount_t:|list_(add|del) corruption|Unable to handle kernel'
-    r'|unreferenced object)')
+    r'|unreferenced object|possible circular locking dependency|possible recursive locking'
+    r'|inconsistent lock state|ODEBUG:|suspicious RCU usage|DEBUG_LOCKS_WARN_ON'
+    r'|INFO: possible|WARNING: bad unlock balance|held lock freed'
+    r'|new suspected memory leaks|pagealloc: memory corruption|Poison overwritten'
+    r'|Object padding overwritten|Redzone overwritten|Freepointer corrupt)')
 
 
 def find_splats(text):
@@ -165,7 +212,7 @@ class Vm:
     """One QEMU guest of a named topology."""
 
     def __init__(self, topology='dcd1', workdir=None, interactive=False, mem_mib=2048,
-                 smp=2, append='', log_prefix='vm'):
+                 smp=2, append='', log_prefix='vm', detectors=True):
         if topology not in TOPOLOGIES:
             raise LabError('unknown topology %r (have: %s)' % (topology, ', '.join(TOPOLOGIES)))
         self.topology = topology
@@ -174,6 +221,11 @@ class Vm:
         self.mem_mib = mem_mib
         self.smp = smp
         self.append = append
+        # the stock kernel's cheap detectors (the debug kernel has its own)
+        self.detectors = detectors and not self.conf['K'] == 'debug'
+        self.scale = timeout_scale()
+        self.kmemleak_report = ''
+        self.has_kmemleak = kernel_config().get('CONFIG_DEBUG_KMEMLEAK') == 'y'
         self.own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix='cxl-dcd-%s-' % topology)
         os.makedirs(self.workdir, exist_ok=True)
@@ -224,7 +276,10 @@ class Vm:
                 raise LabError('%s missing: run scripts/build-image (or make image)' % f)
         mem = '%dM' % self.mem_mib
         append = ('console=ttyS0 quiet panic=-1 mitigations=off 8250.nr_uarts=1 '
-                  'lab.mode=%s %s' % ('shell' if self.interactive else 'agent', self.append))
+                  'lab.mode=%s %s%s %s' % ('shell' if self.interactive else 'agent',
+                                            STOCK_DETECTORS if self.detectors else '',
+                                            ' lab.timeout_scale=%d' % self.scale
+                                            if self.scale > 1 else '', self.append))
         a = ['qemu-system-x86_64', '-M', 'q35,cxl=on', '-accel', 'tcg',
              # hypervisor=off: region commit fails in a VM otherwise (D8)
              '-cpu', 'max,hypervisor=off', '-smp', str(self.smp), '-m', mem,
@@ -308,7 +363,9 @@ class Vm:
 
     def wait_ready(self, timeout=60, new_boot=False):
         """Wait until the guest agent answers; returns boot time in seconds.
-        With new_boot, only an answer from a boot other than the last one counts."""
+        With new_boot, only an answer from a boot other than the last one counts.
+        The timeout is multiplied by the kernel's timeout scale."""
+        timeout *= self.scale
         deadline = time.monotonic() + timeout
         if self.agent is None:
             self._wait_sock(self.agent_path, deadline)
@@ -367,7 +424,9 @@ class Vm:
 
         The guest itself ends the script after `timeout` s (status 124); the host
         gives up 30 s later (LabError) if the guest does not answer at all.
+        The timeout is multiplied by the kernel's timeout scale.
         """
+        timeout = int(timeout * self.scale) if timeout else timeout
         if self.agent is None:
             raise LabError('guest not ready (wait_ready first)')
         if env:
@@ -446,6 +505,22 @@ class Vm:
             pass
         return self.serial_text()
 
+    def kmemleak(self):
+        """Scan for leaks (kernels with kmemleak) and return the report, also
+        saved as kmemleak.txt in the work directory; '' when clean, a text
+        starting "kmemleak scan failed" when the guest could not scan."""
+        try:
+            rc, out = self.run(KMEMLEAK_SCAN, timeout=120)
+        except LabError as e:
+            out, rc = 'kmemleak scan failed: %s' % e, 1
+        if rc != 0:
+            out = 'kmemleak scan failed (%d): %s' % (rc, out)
+        self.kmemleak_report = out
+        if out.strip():
+            with open(os.path.join(self.workdir, 'kmemleak.txt'), 'w') as f:
+                f.write(out)
+        return out
+
     def serial_text(self):
         try:
             with open(self.serial_log, errors='replace') as f:
@@ -481,6 +556,11 @@ class Vm:
         status = self.qemu_status()
         if status:
             problems.append(status)
+        leaks = ''
+        if self.has_kmemleak and ask_guest and not status:
+            leaks = self.kmemleak()
+            if leaks.startswith('kmemleak scan failed'):
+                problems.append(leaks)
         dmesg = self.dmesg() if ask_guest else ''
         if dmesg_file:
             try:
@@ -492,7 +572,7 @@ class Vm:
         status = self.qemu_status()
         if status and 'signal' in status and status not in problems:
             problems.append(status)
-        splats = find_splats(dmesg + '\n' + self.serial_text())
+        splats = find_splats(dmesg + '\n' + self.serial_text() + '\n' + leaks)
         if splats:
             problems.append('kernel log splat(s):\n' + '\n'.join(sorted(set(splats))[:20]))
         for f in self.backing_files():

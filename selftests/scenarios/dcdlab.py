@@ -189,8 +189,9 @@ class Scenario:
         self.guest('cxl disable-region %s && cxl destroy-region %s' % (region, region))
 
     def wait_for(self, fn, timeout=20, interval=0.3):
-        """Poll fn() until it returns a true value or timeout s pass; returns the last value."""
-        deadline = time.monotonic() + timeout
+        """Poll fn() until it returns a true value or timeout s (times the
+        kernel's timeout scale) pass; returns the last value."""
+        deadline = time.monotonic() + timeout * lablib.timeout_scale()
         while True:
             v = fn()
             if v or time.monotonic() > deadline:
@@ -201,7 +202,7 @@ class Scenario:
         """Wait until the module has no staged chain and the device no pending offer
         visible to us: the host and device lists stop changing."""
         last = None
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * lablib.timeout_scale()
         while time.monotonic() < deadline:
             cur = (tuple(self.device_extents(memdev)), tuple(self.host_extents(memdev)))
             if cur == last:

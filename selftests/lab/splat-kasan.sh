@@ -1,0 +1,11 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# topology: dcd1
+# Runner self-test: every command succeeds, but the test module reads one
+# byte past a kmalloc() buffer; KASAN reports it and the runner must report
+# this run failed (kernels with CONFIG_KASAN).
+. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+ktap_print_header
+ktap_set_plan 1
+ktap_test_result "loaded lab_splat with kasan=1" modprobe lab_splat kasan=1
+ktap_finished

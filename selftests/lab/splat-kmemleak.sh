@@ -1,0 +1,12 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# topology: dcd1
+# Runner self-test: every command succeeds, but the test module drops the
+# only pointer to a kmalloc() buffer; the end-of-run kmemleak scan reports it
+# and the runner must report this run failed (kernels with
+# CONFIG_DEBUG_KMEMLEAK).
+. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+ktap_print_header
+ktap_set_plan 1
+ktap_test_result "loaded lab_splat with leak=1" modprobe lab_splat leak=1
+ktap_finished

@@ -1,0 +1,12 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# topology: dcd1
+# Runner self-test: every command succeeds, but the test module takes two
+# mutexes in both orders; lockdep reports a possible circular locking
+# dependency and the runner must report this run failed (kernels with
+# CONFIG_PROVE_LOCKING).
+. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+ktap_print_header
+ktap_set_plan 1
+ktap_test_result "loaded lab_splat with lockdep=1" modprobe lab_splat lockdep=1
+ktap_finished
