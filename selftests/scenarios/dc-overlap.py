@@ -11,7 +11,8 @@ The host still tracks the extent. QEMU then takes an offer half overlapping
 it, and one identical to it; cxl_dcd must refuse the first (rejected_overlap
 counted, an Add Response accepting nothing, the device does not get the
 range) and treat the second as a duplicate (not acknowledged again), with
-its own extent untouched.
+its own extent untouched. A later resync (forced by a DC log overflow)
+drops the extent on the host too, and the lists agree again.
 """
 import os
 import sys
@@ -31,7 +32,7 @@ def answered(s, m, c0, key):
     return None
 
 
-with Scenario('dcd1', plan=8) as s:
+with Scenario('dcd1', plan=10) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     s.create_region(m)
@@ -73,4 +74,24 @@ with Scenario('dcd1', plan=8) as s:
          'an offer identical to the tracked extent counts as a duplicate', '%s\n%s' % (err, c1))
     s.ok(s.device_extents(m) == [] and [h[:3] for h in s.host_extents(m)] == [E + ('accepted',)],
          'a duplicate is not acknowledged again (device list still empty), host unchanged',
+         'device %s\nhost %s' % (s.device_extents(m), s.host_extents(m)))
+
+    # a DC log overflow (9 records, QEMU's log holds 8) makes the module
+    # re-read the device's extent list: the extent the device forgot is
+    # dropped on the host too (reconciliation, stale side)
+    c0 = s.counters(m)
+    nine = [(i * 4 * MiB, 2 * MiB) for i in range(9)]
+    s.add(nine, region=1)
+    c1 = s.wait_for(lambda: s.counters(m).get('resyncs', 0) > c0.get('resyncs', 0) and
+                    E not in [h[:2] for h in s.host_extents(m)] and s.counters(m), timeout=90)
+    n = s.guest("dmesg | grep -c 'extent 0x0+0x4000000 no longer on the device: dropped' "
+                "|| true").strip()
+    s.ok(c1 and n == '1' and E not in [(e['dpa'], e['length']) for e in s.sysfs_extents()],
+         'a resync (after a DC log overflow) drops the extent the device forgot, logged once',
+         '%s\nhost %s\ndmesg lines %s' % (c1, s.host_extents(m), n))
+    dev = s.wait_for(lambda: sorted(s.device_extents(m)) ==
+                     sorted(h[:2] for h in s.host_extents(m) if h[2] == 'accepted') and
+                     s.device_extents(m))
+    s.ok(dev and len(dev) == 8 and all(d >= 256 * MiB for d, n in dev),
+         'host and device lists agree again: the 8 extents the log reported',
          'device %s\nhost %s' % (s.device_extents(m), s.host_extents(m)))

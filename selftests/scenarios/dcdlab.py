@@ -205,19 +205,6 @@ class Scenario:
                 return v
             time.sleep(interval)
 
-    def settle(self, memdev, timeout=20):
-        """Wait until the module has no staged chain and the device no pending offer
-        visible to us: the host and device lists stop changing."""
-        last = None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            cur = (tuple(self.device_extents(memdev)), tuple(self.host_extents(memdev)))
-            if cur == last:
-                return cur
-            last = cur
-            time.sleep(1.0)
-        return last
-
 
 # ------------------------------------------------------------ DAX helpers
 BLK = 2 * MiB
