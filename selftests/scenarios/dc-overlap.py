@@ -35,6 +35,11 @@ def answered(s, m, c0, key):
 with Scenario('dcd1', plan=10) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
+    if s.guest_rc('modprobe -n lab_dcrelease')[0] != 0:
+        # built only where the CXL private headers are (selftests/lab/Kbuild)
+        for i in range(s.plan):
+            s.skip('overlap test %d of %d' % (i + 1, s.plan), 'no lab_dcrelease.ko in this image')
+        sys.exit(0)
     s.create_region(m)
     s.add([E])
     got = s.wait_for(lambda: s.device_extents(m) == [E] and

@@ -85,7 +85,7 @@ class Scenario:
         return self
 
     def __exit__(self, etype, exc, tb):
-        if exc is not None:
+        if exc is not None and not (etype is SystemExit and not exc.code):
             self.diag('scenario stopped after %d of %d planned results:\n%s' % (
                 self.n, self.plan, ''.join(traceback.format_exception(etype, exc, tb))[-2000:]))
         elif self.n != self.plan:
