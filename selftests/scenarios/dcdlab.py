@@ -15,7 +15,9 @@ a scenario that stops early (an exception, a guest that does not boot) prints
 fewer results than planned, and that fails it (scripts/run-tests, and the
 exit status here). Logs go to $LAB_RESULTS/<scenario>/ (or a temp dir).
 """
+import array
 import base64
+import hashlib
 import json
 import os
 import re
@@ -265,7 +267,6 @@ def addr_pattern_mismatches(path, dpa, length, salt, file_off=None, limit=4):
     the 8-byte word at DPA x must hold x ^ salt, for [dpa, dpa + length).
     file_off is where DPA dpa lies in the file (default dpa: a DC-only
     device). Returns up to limit "DPA: found, want" strings; [] if all match."""
-    import array
     file_off = dpa if file_off is None else file_off
     bad = []
     with open(path, 'rb') as f:
@@ -291,7 +292,6 @@ def block_digests(path, start, length, file_off=None):
     """{DPA: digest} of every 2 MiB block of [start, start + length) in a
     backing file, to show later that the blocks a test did not write are
     unchanged."""
-    import hashlib
     file_off = start if file_off is None else file_off
     res = {}
     with open(path, 'rb') as f:
