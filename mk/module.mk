@@ -8,6 +8,7 @@
 #                      bounded fuzz run of the parsers
 #   make fuzz          long fuzz run (FUZZ_TIME seconds, default 600), see
 #                      Documentation/fuzzing.rst
+#   make fuzz-long     10^7 coverage-guided inputs, with the figures
 #   make install-modprobe  install etc/modprobe.d/cxl-dcd.conf (DESTDIR=...)
 #   make module-clean  remove the build outputs (the header cache stays)
 # Any compiler, modpost, sparse or checkpatch warning fails the target.
@@ -53,7 +54,7 @@ DCD_UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover \
 	-Iselftests/host/shim -Iselftests/lib -I$(DCD_SRC)
 
-.PHONY: module module-check unit fuzz module-clean kheaders layout-asserts \
+.PHONY: module module-check unit fuzz fuzz-long module-clean kheaders layout-asserts \
 	install-modprobe
 
 kheaders: $(DCD_KHDR_STAMP)
@@ -108,9 +109,16 @@ DCD_FUZZ_LIB := $(DCD_UNIT_DIR)/fuzz-parsers
 DCD_FUZZ_GCC := $(DCD_UNIT_DIR)/fuzz-gcc
 DCD_FUZZ_BIN = $(if $(DCD_HAVE_LIBFUZZER),$(DCD_FUZZ_LIB),$(DCD_FUZZ_GCC))
 DCD_FUZZ_DIR := build/fuzz
-# short run in `make unit`: fixed seed and input count, a few seconds
+# short run in `make unit`: a fixed input count, a few seconds; the seed
+# changes per run and is printed (DCD_FUZZ_SEED=N repeats a run)
 DCD_FUZZ_RUNS ?= 200000
+ifeq ($(origin DCD_FUZZ_SEED),undefined)
+DCD_FUZZ_SEED := $(shell echo $$(( $$(od -An -N3 -tu4 /dev/urandom) + 1 )))
+endif
+# the committed seed corpus (selftests/fuzz/gen-corpus.py), only read
+DCD_FUZZ_SEEDS := selftests/fuzz/corpus/parsers
 FUZZ_TIME ?= 600
+FUZZ_LONG_RUNS ?= 10000000
 
 $(DCD_FUZZ_LIB): $(DCD_FUZZ_SRC) $(DCD_LOGIC_SRC) $(DCD_UNIT_HDRS)
 	@mkdir -p $(DCD_UNIT_DIR)
@@ -125,37 +133,59 @@ $(DCD_FUZZ_GCC): $(DCD_FUZZ_SRC) selftests/fuzz/driver.c $(DCD_LOGIC_SRC) \
 	$(HOSTCC) $(DCD_UNIT_CFLAGS) -o $@ $(DCD_FUZZ_SRC) \
 		selftests/fuzz/driver.c $(DCD_LOGIC_SRC)
 
-# One TAP block per test program; the fuzz run is a block of its own.
+# One TAP block per test program, headed by "# block: unit NAME" (see
+# scripts/run-tests); the fuzz run is a block of its own.
 unit: $(DCD_UNIT_BIN) $(DCD_UNIT_EXT) $(DCD_FUZZ_BIN)
 	@rc=0; \
-	$(DCD_UNIT_BIN) || rc=1; \
-	$(DCD_UNIT_EXT) || rc=1; \
-	echo "TAP version 13"; echo "1..1"; \
+	echo "# block: unit test_config"; $(DCD_UNIT_BIN) || rc=1; \
+	echo "# block: unit test_extent_logic"; $(DCD_UNIT_EXT) || rc=1; \
+	echo "# block: unit fuzz"; echo "TAP version 13"; echo "1..1"; \
+	echo "# fuzz seed $(DCD_FUZZ_SEED) (DCD_FUZZ_SEED=$(DCD_FUZZ_SEED) make unit repeats this run)"; \
+	rm -rf $(DCD_FUZZ_DIR)/unit-corpus; mkdir -p $(DCD_FUZZ_DIR)/unit-corpus; \
 	if [ "$(DCD_FUZZ_BIN)" = "$(DCD_FUZZ_LIB)" ]; then \
-		$(DCD_FUZZ_LIB) -runs=$(DCD_FUZZ_RUNS) -seed=1 \
+		$(DCD_FUZZ_LIB) -runs=$(DCD_FUZZ_RUNS) -seed=$(DCD_FUZZ_SEED) \
+			$(DCD_FUZZ_DIR)/unit-corpus $(DCD_FUZZ_SEEDS) \
 			> $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
 	else \
-		$(DCD_FUZZ_GCC) -n $(DCD_FUZZ_RUNS) -s 1 \
-			> $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
+		$(DCD_FUZZ_GCC) -n $(DCD_FUZZ_RUNS) -s $(DCD_FUZZ_SEED) \
+			$(DCD_FUZZ_SEEDS) > $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
 	fi; \
 	if [ $$? -eq 0 ]; then \
-		echo "ok 1 - $(DCD_FUZZ_RUNS) fuzz inputs over the parsers, no crash"; \
+		echo "ok 1 - $(DCD_FUZZ_RUNS) fuzz inputs over the parsers (seed $(DCD_FUZZ_SEED)), no crash"; \
 	else \
 		tail -n 30 $(DCD_UNIT_DIR)/fuzz.log | sed 's/^/# /'; \
-		echo "not ok 1 - fuzzing the parsers crashed, see $(DCD_UNIT_DIR)/fuzz.log"; \
+		echo "not ok 1 - fuzzing the parsers crashed (seed $(DCD_FUZZ_SEED)), see $(DCD_UNIT_DIR)/fuzz.log"; \
 		rc=1; \
 	fi; \
 	exit $$rc
 
 fuzz: $(DCD_FUZZ_BIN)
 	@mkdir -p $(DCD_FUZZ_DIR)/corpus $(DCD_FUZZ_DIR)/crashes
+	@echo "fuzz: seed $(DCD_FUZZ_SEED)"
 	@if [ "$(DCD_FUZZ_BIN)" = "$(DCD_FUZZ_LIB)" ]; then \
-		$(DCD_FUZZ_LIB) -max_total_time=$(FUZZ_TIME) \
+		$(DCD_FUZZ_LIB) -max_total_time=$(FUZZ_TIME) -seed=$(DCD_FUZZ_SEED) \
 			-artifact_prefix=$(DCD_FUZZ_DIR)/crashes/ \
-			-print_final_stats=1 $(DCD_FUZZ_DIR)/corpus; \
+			-print_final_stats=1 $(DCD_FUZZ_DIR)/corpus $(DCD_FUZZ_SEEDS); \
 	else \
-		$(DCD_FUZZ_GCC) -n $$(( $(FUZZ_TIME) * 50000 )) -s $$(date +%s); \
+		$(DCD_FUZZ_GCC) -n $$(( $(FUZZ_TIME) * 50000 )) -s $(DCD_FUZZ_SEED) \
+			$(DCD_FUZZ_SEEDS); \
 	fi
+
+# make fuzz-long: FUZZ_LONG_RUNS (10^7) coverage-guided inputs (libFuzzer
+# only) from the committed seeds plus build/fuzz/corpus; prints the figures
+# Documentation/fuzzing.rst quotes (executions, coverage, time).
+fuzz-long: $(DCD_FUZZ_LIB)
+	@mkdir -p $(DCD_FUZZ_DIR)/corpus $(DCD_FUZZ_DIR)/crashes
+	@echo "fuzz-long: $(FUZZ_LONG_RUNS) runs, seed $(DCD_FUZZ_SEED), log $(DCD_FUZZ_DIR)/fuzz-long.log"
+	@t0=$$(date +%s); \
+	$(DCD_FUZZ_LIB) -runs=$(FUZZ_LONG_RUNS) -seed=$(DCD_FUZZ_SEED) \
+		-artifact_prefix=$(DCD_FUZZ_DIR)/crashes/ -print_final_stats=1 \
+		$(DCD_FUZZ_DIR)/corpus $(DCD_FUZZ_SEEDS) > $(DCD_FUZZ_DIR)/fuzz-long.log 2>&1; \
+	rc=$$?; t1=$$(date +%s); \
+	grep -E '^(Done|stat::)' $(DCD_FUZZ_DIR)/fuzz-long.log; \
+	echo "fuzz-long: exit $$rc, $$((t1 - t0)) s wall; last status line:"; \
+	grep -E '^#[0-9]+' $(DCD_FUZZ_DIR)/fuzz-long.log | tail -n 1; \
+	exit $$rc
 
 # The modprobe configuration cxl_dcd needs (softdep before cxl_pci, dax_cxl
 # blocked); DESTDIR for packaging.

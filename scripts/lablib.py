@@ -94,6 +94,12 @@ TOPOLOGIES = {
         'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
                      'sn': 0x1000}],
     },
+    'dcd1-hdm': {
+        'doc': 'dcd1 with HDM decoders on its host bridge (hdm_for_passthrough): '
+               'two regions over one memdev, the second at DC region 1 (DPA 256 MiB)',
+        'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
+                     'sn': 0x1000, 'hb_hdm': True}],
+    },
     'dcd2': {
         'doc': 'two DC-only devices (512 MiB, 2 regions each) on separate host bridges',
         'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
@@ -301,7 +307,8 @@ class Vm:
             bus_nr = 12 + 40 * i
             a += ['-object', 'memory-backend-file,id=be%d,share=on,mem-path=%s,size=%d'
                   % (i, self.backing_file(d['id']), d['size']),
-                  '-device', 'pxb-cxl,bus_nr=%d,bus=pcie.0,id=cxl.%d' % (bus_nr, i + 1),
+                  '-device', 'pxb-cxl,bus_nr=%d,bus=pcie.0,id=cxl.%d%s'
+                  % (bus_nr, i + 1, ',hdm_for_passthrough=on' if d.get('hb_hdm') else ''),
                   '-device', 'cxl-rp,port=0,bus=cxl.%d,id=rp%d,chassis=0,slot=%d'
                   % (i + 1, i, i + 2)]
             if d['kind'] == 'dc' and d.get('static'):

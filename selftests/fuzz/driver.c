@@ -2,10 +2,12 @@
 /* Copyright(c) 2026 The cxl-dcd authors. */
 /*
  * driver.c - runs the fuzz target without libFuzzer (gcc + ASan/UBSan):
- * `fuzz-gcc FILE...` replays inputs; `fuzz-gcc -n RUNS -s SEED` feeds RUNS
- * deterministic pseudo-random inputs, half of them shaped like real
- * payloads (plausible counts, DC UUIDs, 2 MiB aligned extents).
+ * `fuzz-gcc FILE|DIR...` replays inputs (every file of a directory, e.g.
+ * the seed corpus); `fuzz-gcc -n RUNS -s SEED` feeds RUNS deterministic
+ * pseudo-random inputs, half of them shaped like real payloads (plausible
+ * counts, DC UUIDs, 2 MiB aligned extents). Both together replay first.
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,11 +59,51 @@ static size_t shaped(uint8_t *buf, size_t cap)
 	return n;
 }
 
+static uint8_t buf[4096];
+
+static int replay(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	LLVMFuzzerTestOneInput(buf, n);
+	return 0;
+}
+
+/* Replay a file, or every regular file of a directory; returns the count. */
+static long replay_arg(const char *path)
+{
+	char name[4096];
+	struct dirent *de;
+	long nr = 0;
+	DIR *d;
+
+	d = opendir(path);
+	if (!d)
+		return replay(path) ? -1 : 1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", path, de->d_name);
+		if (replay(name)) {
+			closedir(d);
+			return -1;
+		}
+		nr++;
+	}
+	closedir(d);
+	return nr;
+}
+
 int main(int argc, char **argv)
 {
-	static uint8_t buf[4096];
 	unsigned long runs = 10000, r;
-	int opt;
+	int opt, random_runs = 1;
+	long nr;
 
 	state = 1;
 	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
@@ -70,19 +112,18 @@ int main(int argc, char **argv)
 		else if (opt == 's')
 			state = strtoull(optarg, NULL, 0) | 1;
 	}
-	if (optind < argc) {
-		for (; optind < argc; optind++) {
-			FILE *f = fopen(argv[optind], "rb");
-			size_t n;
-
-			if (!f)
-				return 1;
-			n = fread(buf, 1, sizeof(buf), f);
-			fclose(f);
-			LLVMFuzzerTestOneInput(buf, n);
+	if (optind < argc && optind == 1)
+		random_runs = 0;	/* only files: replay them */
+	for (; optind < argc; optind++) {
+		nr = replay_arg(argv[optind]);
+		if (nr < 0) {
+			fprintf(stderr, "fuzz-gcc: cannot read %s\n", argv[optind]);
+			return 1;
 		}
-		return 0;
+		printf("fuzz-gcc: %ld inputs replayed from %s, no crash\n", nr, argv[optind]);
 	}
+	if (!random_runs)
+		return 0;
 	for (r = 0; r < runs; r++) {
 		size_t n = r & 1 ? shaped(buf, sizeof(buf)) :
 				   rnd() % sizeof(buf);

@@ -26,7 +26,7 @@ def census(s):
     return {l.split()[0]: int(l.split()[1]) for l in out.splitlines() if len(l.split()) == 2}
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=4) as s:
     m = s.memdevs['cxl-dcd0']
     rw = build_rw()
     s.load()

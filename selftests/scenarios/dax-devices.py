@@ -24,7 +24,7 @@ R1 = 256 * MiB
 BLK = 2 * MiB
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=33) as s:
     m = s.memdevs['cxl-dcd0']
     rw = build_rw()
     s.load()

@@ -31,7 +31,7 @@ def chardevs(s):
     return {d['chardev'] for d in dax_devs(s)}
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=11) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     push_file(s, build_prog('dax-hold'), '/tmp/dax-hold')

@@ -40,7 +40,7 @@ def node_shmem_kib(s, node):
     return int(m.group(1)) if m else -1
 
 
-with Scenario('dcd1', modparams='kmem=1') as s:
+with Scenario('dcd1', modparams='kmem=1', plan=15) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     par = s.guest('cat /sys/module/cxl_dcd/parameters/kmem').strip()

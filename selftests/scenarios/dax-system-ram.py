@@ -21,7 +21,7 @@ R1 = 256 * MiB
 BLK = 2 * MiB
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=20) as s:
     m = s.memdevs['cxl-dcd0']
     rw = build_rw()
     s.load()

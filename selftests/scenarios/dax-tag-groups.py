@@ -58,7 +58,7 @@ def arm(s, m, tag):
     return s.guest('cat %s/%s/inject_tag' % (DEBUGFS, m)).strip()
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=30) as s:
     m = s.memdevs['cxl-dcd0']
     rw = build_rw()
     s.load()

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import (Scenario, MiB, BLK, build_rw, push_rw, ext_dax, dax_devs,  # noqa: E402
                     blocks_with, memtotal)
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=13) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     push_rw(s, build_rw())

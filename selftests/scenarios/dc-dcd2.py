@@ -8,7 +8,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import Scenario, MiB  # noqa: E402
 
-with Scenario('dcd2') as s:
+with Scenario('dcd2', plan=6) as s:
     m0, m1 = s.memdevs['cxl-dcd0'], s.memdevs['cxl-dcd1']
     s.load()
     r0 = s.create_region(m0)

@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import Scenario, MiB  # noqa: E402
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=12) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     region = s.create_region(m)

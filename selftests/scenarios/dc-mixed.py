@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcdlab import Scenario, MiB  # noqa: E402
 import json  # noqa: E402
 
-with Scenario('mixed') as s:
+with Scenario('mixed', plan=5) as s:
     dm, sm = s.memdevs['cxl-dcd0'], s.memdevs['cxl-vmem0']
     s.load()
     sr = s.create_region(sm)

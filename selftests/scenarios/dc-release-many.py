@@ -12,7 +12,7 @@ from dcdlab import Scenario, MiB  # noqa: E402
 
 N = 66
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=6) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     region = s.create_region(m)

@@ -12,7 +12,7 @@ from dcdlab import Scenario, dcdctl_extents, MiB, ext_dax, memtotal  # noqa: E40
 
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=6) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     s.create_region(m)

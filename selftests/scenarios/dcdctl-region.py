@@ -26,7 +26,7 @@ def one_line(out):
     return len(out.strip().splitlines()) == 1
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=33) as s:
     m = s.memdevs['cxl-dcd0']
     rw = build_rw()
     push_rw(s, rw)

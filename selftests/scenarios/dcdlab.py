@@ -3,16 +3,21 @@
 
 A scenario script does
 
-    with Scenario('dcd1') as s:
+    with Scenario('dcd1', plan=1) as s:
         s.guest('modprobe cxl_dcd')
         s.ok(cond, 'description')
 
-Every scenario ends with one more test that fails on any oops, WARN, BUG,
-Call Trace, lockup or sanitizer report in the guest's kernel log, or a QEMU
-crash. Output is KTAP; the plan is printed at the end. Logs go to
-$LAB_RESULTS/<scenario>/ (or a temp dir).
+plan is the number of results (s.ok(), s.skip()) the body prints. Every
+scenario ends with one more test that fails on any oops, WARN, BUG, Call
+Trace, lockup or sanitizer report in the guest's kernel log, or a QEMU
+crash. Output is KTAP, the plan ("1..plan+1") first, before the guest boots:
+a scenario that stops early (an exception, a guest that does not boot) prints
+fewer results than planned, and that fails it (scripts/run-tests, and the
+exit status here). Logs go to $LAB_RESULTS/<scenario>/ (or a temp dir).
 """
+import array
 import base64
+import hashlib
 import json
 import os
 import re
@@ -36,8 +41,9 @@ class ScenarioError(Exception):
 
 
 class Scenario:
-    def __init__(self, topology, name=None, append='', modparams=''):
+    def __init__(self, topology, name=None, append='', modparams='', plan=None):
         self.topology = topology
+        self.plan = plan
         self.name = name or os.path.splitext(os.path.basename(sys.argv[0]))[0]
         base = os.environ.get('LAB_RESULTS')
         wd = os.path.join(base, self.name) if base else None
@@ -70,7 +76,10 @@ class Scenario:
 
     # ------------------------------------------------------------- lifecycle
     def __enter__(self):
+        if self.plan is None:
+            raise ScenarioError('Scenario(..., plan=N): N results the scenario prints')
         print('TAP version 13', flush=True)
+        print('1..%d' % (self.plan + 1), flush=True)
         self.vm.start()
         t = self.vm.wait_ready(timeout=90)
         self.diag('%s guest up in %.1fs, work dir %s' % (self.topology, t, self.vm.workdir))
@@ -78,13 +87,14 @@ class Scenario:
         return self
 
     def __exit__(self, etype, exc, tb):
-        if exc is not None:
-            self.ok(False, 'scenario ran to the end',
-                    ''.join(traceback.format_exception(etype, exc, tb))[-2000:])
+        if exc is not None and not (etype is SystemExit and not exc.code):
+            self.diag('scenario stopped after %d of %d planned results:\n%s' % (
+                self.n, self.plan, ''.join(traceback.format_exception(etype, exc, tb))[-2000:]))
+        elif self.n != self.plan:
+            self.diag('scenario printed %d results, its plan says %d' % (self.n, self.plan))
         problems = self.vm.finish(os.path.join(self.vm.workdir, 'dmesg.txt'))
         self.ok(not problems, 'clean kernel log, QEMU alive', '\n'.join(problems))
-        print('1..%d' % self.n, flush=True)
-        sys.exit(1 if self.failed else 0)
+        sys.exit(1 if self.failed or self.n != self.plan + 1 else 0)
 
     # ------------------------------------------------------------------ guest
     def guest(self, script, timeout=120, check=True):
@@ -198,19 +208,6 @@ class Scenario:
                 return v
             time.sleep(interval)
 
-    def settle(self, memdev, timeout=20):
-        """Wait until the module has no staged chain and the device no pending offer
-        visible to us: the host and device lists stop changing."""
-        last = None
-        deadline = time.monotonic() + timeout * lablib.timeout_scale()
-        while time.monotonic() < deadline:
-            cur = (tuple(self.device_extents(memdev)), tuple(self.host_extents(memdev)))
-            if cur == last:
-                return cur
-            last = cur
-            time.sleep(1.0)
-        return last
-
 
 # ------------------------------------------------------------ DAX helpers
 BLK = 2 * MiB
@@ -266,6 +263,45 @@ def blocks_with(path, byte):
     return res
 
 
+def addr_pattern_mismatches(path, dpa, length, salt, file_off=None, limit=4):
+    """Check dax-rw's address-dependent pattern (W mode) in a backing file:
+    the 8-byte word at DPA x must hold x ^ salt, for [dpa, dpa + length).
+    file_off is where DPA dpa lies in the file (default dpa: a DC-only
+    device). Returns up to limit "DPA: found, want" strings; [] if all match."""
+    file_off = dpa if file_off is None else file_off
+    bad = []
+    with open(path, 'rb') as f:
+        f.seek(file_off)
+        done = 0
+        while done < length and len(bad) < limit:
+            n = min(BLK, length - done)
+            got = array.array('Q', f.read(n))
+            base = dpa + done
+            for i, v in enumerate(got):
+                if v != (base + 8 * i) ^ salt:
+                    bad.append('%#x: %#x, want %#x' % (base + 8 * i, v, (base + 8 * i) ^ salt))
+                    if len(bad) >= limit:
+                        break
+            if len(got) * 8 < n:
+                bad.append('%#x: file ends' % (base + len(got) * 8))
+                break
+            done += n
+    return bad
+
+
+def block_digests(path, start, length, file_off=None):
+    """{DPA: digest} of every 2 MiB block of [start, start + length) in a
+    backing file, to show later that the blocks a test did not write are
+    unchanged."""
+    file_off = start if file_off is None else file_off
+    res = {}
+    with open(path, 'rb') as f:
+        f.seek(file_off)
+        for off in range(0, length, BLK):
+            res[start + off] = hashlib.sha1(f.read(BLK)).hexdigest()
+    return res
+
+
 def memtotal(s):
     """MemTotal of the guest in bytes."""
     return int(re.search(r'MemTotal:\s+(\d+)', s.guest('cat /proc/meminfo')).group(1)) * 1024
@@ -313,6 +349,22 @@ def extent_state(s, dpa):
         if len(f) == 2 and int(f[0], 0) == dpa:
             return f[1]
     return None
+
+
+def irq_count(s, memdev):
+    """Interrupts counted in /proc/interrupts on the vector(s) cxl_dcd
+    requested for memdev (the "cxl_dcd:memX" action), summed over the CPUs;
+    None when it holds no such vector."""
+    out = s.guest('cat /proc/interrupts')
+    lines = out.splitlines()
+    ncpu = len(lines[0].split()) if lines else 0
+    total = None
+    for line in lines[1:]:
+        if not re.search(r'\bcxl_dcd:%s\b' % re.escape(memdev), line):
+            continue
+        f = line.split()
+        total = (total or 0) + sum(int(x) for x in f[1:1 + ncpu] if x.isdigit())
+    return total
 
 
 def record_uevents(s, path='/tmp/uevents'):

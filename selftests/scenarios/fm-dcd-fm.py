@@ -28,7 +28,7 @@ def fm(s, *args, timeout=90):
     return p.returncode, p.stdout, p.stderr
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=10) as s:
     LEDGER = os.path.join(s.vm.workdir, 'ledger.json')
     if os.path.exists(LEDGER):
         os.unlink(LEDGER)

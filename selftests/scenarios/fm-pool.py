@@ -66,7 +66,7 @@ def grants(vms):
         return []
 
 
-with Scenario('dcd1', name='fm-pool') as a:
+with Scenario('dcd1', name='fm-pool', plan=18) as a:
     b = Scenario('dcd1', name='fm-pool-b')
     b.vm.start()
     t = b.vm.wait_ready(timeout=120)

@@ -32,7 +32,7 @@ def daxctl_sizes(s):
     return {d['chardev']: d for d in dax_devs(s)}
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=17) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     mds = cxl_json(s, '-M -m %s' % m)

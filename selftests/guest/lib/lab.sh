@@ -81,6 +81,17 @@ no_dcd_sysfs() {
 	done
 }
 
+# rmmod_dcd_gone: rmmod cxl_dcd succeeds, the module is gone and no memdev
+# keeps its sysfs (one condition, for ktap_test_result).
+rmmod_dcd_gone() {
+	rmmod cxl_dcd || return 1
+	if [ -d /sys/module/cxl_dcd ]; then
+		ktap_print_msg "/sys/module/cxl_dcd still there after rmmod"
+		return 1
+	fi
+	no_dcd_sysfs
+}
+
 # all_dc_configured: check_dc_config for every DC device of the topology.
 all_dc_configured() {
 	_all=0
