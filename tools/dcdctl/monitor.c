@@ -763,7 +763,7 @@ static int parse_secs(const char *opt, const char *v, int min, int *out_ms)
 {
 	uint64_t s;
 
-	if (dcd_parse_u64(v, 10, &s) || s < (uint64_t)min || s > 86400) {
+	if (util_parse_num(v, &s, NULL) || s < (uint64_t)min || s > 86400) {
 		fprintf(stderr, "dcdctl monitor: --%s: '%s' is not a number of seconds "
 			"(%d-86400)\n", opt, v, min);
 		return -EINVAL;
@@ -816,7 +816,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 				return DCD_EXIT_USAGE;
 			break;
 		case O_RETRIES:
-			if (dcd_parse_u64(optarg, 10, &v) || !v || v > 1000) {
+			if (util_parse_num(optarg, &v, NULL) || !v || v > 1000) {
 				fprintf(stderr, "dcdctl monitor: --retries: '%s' is not 1-1000\n",
 					optarg);
 				return DCD_EXIT_USAGE;

@@ -28,17 +28,6 @@
 #define REGION_DRV "sys/bus/cxl/drivers/cxl_region"
 #define SZ_256M (256ULL << 20)
 
-/* "<prefix><digits>[.<digits>]" */
-static int is_dev(const char *name, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	const char *s = name + n;
-
-	if (strncmp(name, prefix, n) || !*s)
-		return 0;
-	return strspn(s, "0123456789.") == strlen(s) && s[0] != '.';
-}
-
 /* the endpoint port (endpointN) whose uport is memdev */
 static int find_endpoint(struct dcd_ctx *ctx, const char *memdev, char *ep, size_t len)
 {
@@ -50,10 +39,10 @@ static int find_endpoint(struct dcd_ctx *ctx, const char *memdev, char *ep, size
 	dcd_path(ctx, p, sizeof(p), CXLD);
 	d = opendir(p);
 	while (d && (de = readdir(d))) {
-		if (!is_dev(de->d_name, "endpoint"))
+		if (!util_is_dev(UTIL_DEV_ENDPOINT, de->d_name))
 			continue;
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/uport", de->d_name);
-		if (!dcd_link_name(p, up, sizeof(up)) && !strcmp(up, memdev)) {
+		if (!util_sysfs_link_name(p, up, sizeof(up)) && !strcmp(up, memdev)) {
 			snprintf(ep, len, "%s", de->d_name);
 			rc = 0;
 			break;
@@ -94,9 +83,9 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", ep);
 	if (realpath(p, real)) {
 		for (s = strtok_r(real, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
-			if (is_dev(s, "root")) {
+			if (util_is_dev(UTIL_DEV_ROOT, s)) {
 				snprintf(root, sizeof(root), "%s", s);
-			} else if (root[0] && is_dev(s, "port")) {
+			} else if (root[0] && util_is_dev(UTIL_DEV_PORT, s)) {
 				snprintf(hb, sizeof(hb), "%s", s);
 				break;
 			}
@@ -107,7 +96,7 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s", root);
 		d = opendir(p);
 		while (d && (de = readdir(d))) {
-			if (!is_dev(de->d_name, "dport"))
+			if (strncmp(de->d_name, "dport", 5))
 				continue;
 			dcd_path(ctx, p, sizeof(p), CXLD "/%s/%s", root, de->d_name);
 			if (same_dev(p, q)) {
@@ -124,7 +113,7 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 	while (d && (de = readdir(d))) {
 		uint64_t cap;
 
-		if (strncmp(de->d_name, prefix, strlen(prefix)) || !is_dev(de->d_name, "decoder"))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) || !util_is_dev(UTIL_DEV_DECODER, de->d_name))
 			continue;
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/cap_ram", de->d_name);
 		if (dcd_read_u64(ctx, p, &cap) || cap != 1)
@@ -179,7 +168,7 @@ static int pick_endpoint_decoder(struct dcd_ctx *ctx, struct plan *pl, uint64_t 
 	dcd_path(ctx, p, sizeof(p), CXLD);
 	d = opendir(p);
 	while (!rc && d && (de = readdir(d))) {
-		if (strncmp(de->d_name, prefix, strlen(prefix)) || !is_dev(de->d_name, "decoder"))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) || !util_is_dev(UTIL_DEV_DECODER, de->d_name))
 			continue;
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/dpa_size", de->d_name);
 		rc = dcd_read_u64(ctx, p, &v);
@@ -253,7 +242,7 @@ static struct json_object *region_json(struct dcd_ctx *ctx, struct plan *pl, int
 	}
 	if (human)
 		json_object_object_add(o, "size", json_object_new_string(
-			dcd_size_str(pl->size, buf, sizeof(buf))));
+			util_size_human(pl->size, buf, sizeof(buf))));
 	else
 		json_object_object_add(o, "size", json_object_new_uint64(pl->size));
 	json_object_object_add(o, "type", json_object_new_string("ram"));
@@ -270,22 +259,9 @@ static struct json_object *region_json(struct dcd_ctx *ctx, struct plan *pl, int
 	json_object_object_add(o, "mappings", maps);
 	snprintf(buf, sizeof(buf), "dax_region%s", pl->region + 6);
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", buf);
-	if (dcd_exists(p))
+	if (util_sysfs_exists(p))
 		json_object_object_add(o, "dax_region", json_object_new_string(buf));
 	return o;
-}
-
-/* "mem0" or "0" -> "mem0"; "" if neither */
-static void norm_name(const char *arg, const char *prefix, char *buf, size_t len)
-{
-	uint64_t v;
-
-	if (!dcd_parse_u64(arg, 10, &v))
-		snprintf(buf, len, "%s%llu", prefix, (unsigned long long)v);
-	else if (is_dev(arg, prefix))
-		snprintf(buf, len, "%s", arg);
-	else
-		buf[0] = '\0';
 }
 
 static void create_usage(FILE *f)
@@ -307,7 +283,7 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 
 	if (!dcd_find_memdev(ctx, pl->memdev)) {
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s", pl->memdev);
-		if (dcd_exists(p))
+		if (util_sysfs_exists(p))
 			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC memdev", pl->memdev);
 		return dcd_seterr(ctx, -ENOENT, "%s: no such memdev", pl->memdev);
 	}
@@ -316,7 +292,7 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 		return rc;
 	if (pl->root[0]) {
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/create_ram_region", pl->root);
-		if (!dcd_exists(p))
+		if (!util_sysfs_exists(p))
 			return dcd_seterr(ctx, -ENOENT, "%s: no such root decoder", pl->root);
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/cap_ram", pl->root);
 		if ((rc = dcd_read_u64(ctx, p, &v)))
@@ -336,8 +312,8 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 				  pl->memdev);
 	if (pl->size > avail)
 		return dcd_seterr(ctx, -ENOSPC, "%s: %s requested, only %s of DC capacity free",
-				  pl->memdev, dcd_size_str(pl->size, p, 64),
-				  dcd_size_str(avail, buf, sizeof(buf)));
+				  pl->memdev, util_size_human(pl->size, p, 64),
+				  util_size_human(avail, buf, sizeof(buf)));
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/interleave_granularity", pl->root);
 	if ((rc = dcd_read_u64(ctx, p, &pl->ig)))
 		return rc;
@@ -346,14 +322,14 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/create_ram_region", pl->root);
 	if ((rc = dcd_read(ctx, p, pl->region, sizeof(pl->region))))
 		return rc;
-	if (!is_dev(pl->region, "region"))
+	if (!util_is_dev(UTIL_DEV_REGION, pl->region))
 		return dcd_seterr(ctx, -EINVAL, "%s: create_ram_region: malformed value '%s'",
 				  pl->root, pl->region);
 	if ((rc = dcd_write(ctx, p, pl->region)))
 		return rc;
 	st = ST_CREATED;
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", pl->region);
-	if (!dcd_exists(p)) {
+	if (!util_sysfs_exists(p)) {
 		rc = dcd_seterr(ctx, -ENXIO, "%s: %s did not appear", pl->root, pl->region);
 		goto fail;
 	}
@@ -403,6 +379,7 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 	};
 	struct plan pl = { 0 };
 	struct json_object *o;
+	const char *why;
 	char sz[64];
 	int c, rc, own, human = 0, has_size = 0;
 
@@ -410,27 +387,30 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 	while ((c = getopt_long(argc, argv, "m:s:d:uh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			norm_name(optarg, "mem", pl.memdev, sizeof(pl.memdev));
-			if (!pl.memdev[0]) {
+			if (util_dev_name(UTIL_DEV_MEMDEV, optarg, pl.memdev, sizeof(pl.memdev))) {
 				fprintf(stderr, "dcdctl create-region: bad memdev '%s'\n", optarg);
 				return DCD_EXIT_USAGE;
 			}
 			break;
 		case 's':
-			if (dcd_parse_size(optarg, &pl.size) || !pl.size || pl.size % SZ_256M) {
-				fprintf(stderr, "dcdctl create-region: bad size '%s' (a non-zero "
-					"multiple of 256M)\n", optarg);
+			if (util_parse_size(optarg, &pl.size, &why)) {
+				fprintf(stderr, "dcdctl create-region: --size '%s': %s\n", optarg,
+					why);
+				return DCD_EXIT_USAGE;
+			}
+			if (!pl.size || pl.size % SZ_256M) {
+				fprintf(stderr, "dcdctl create-region: --size '%s': not a non-zero "
+					"multiple of 256M\n", optarg);
 				return DCD_EXIT_USAGE;
 			}
 			has_size = 1;
 			break;
 		case 'd':
-			if (!is_dev(optarg, "decoder") || !strchr(optarg, '.')) {
+			if (util_dev_name(UTIL_DEV_DECODER, optarg, pl.root, sizeof(pl.root))) {
 				fprintf(stderr, "dcdctl create-region: bad root decoder '%s' "
 					"(decoderX.Y)\n", optarg);
 				return DCD_EXIT_USAGE;
 			}
-			snprintf(pl.root, sizeof(pl.root), "%s", optarg);
 			break;
 		case 'u':
 			human = 1;
@@ -462,7 +442,7 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	fprintf(stderr, "%s: created over %s (%s)\n", pl.region, pl.memdev,
-		dcd_size_str(pl.size, sz, sizeof(sz)));
+		util_size_human(pl.size, sz, sizeof(sz)));
 out:
 	if (own)
 		dcd_ctx_free(ctx);
@@ -486,20 +466,20 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 	uint64_t v;
 
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", region);
-	if (!dcd_exists(p))
+	if (!util_sysfs_exists(p))
 		return dcd_seterr(ctx, -ENOENT, "%s: no such region", region);
-	rc = dcd_parent_name(p, root, sizeof(root));
-	if (rc || !is_dev(root, "decoder"))
+	rc = util_sysfs_parent_name(p, root, sizeof(root));
+	if (rc || !util_is_dev(UTIL_DEV_DECODER, root))
 		return dcd_seterr(ctx, -EINVAL, "%s: no root decoder above it", region);
 	/* a DC region: its target is a decoder of a DC memdev's endpoint */
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/target0", region);
 	if (!dcd_read(ctx, p, epd, sizeof(epd)) && epd[0]) {
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s", epd);
-		if (dcd_parent_name(p, ep, sizeof(ep)))
+		if (util_sysfs_parent_name(p, ep, sizeof(ep)))
 			return dcd_seterr(ctx, -EINVAL, "%s: target0 %s: no such decoder", region,
 					  epd);
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/uport", ep);
-		if (dcd_link_name(p, md, sizeof(md)) || !dcd_find_memdev(ctx, md))
+		if (util_sysfs_link_name(p, md, sizeof(md)) || !dcd_find_memdev(ctx, md))
 			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC region (use cxl "
 					  "destroy-region)", region);
 	} else {
@@ -525,7 +505,7 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 		return dcd_seterr(ctx, -EBUSY, "%s: busy: DC memory online in %s; offline it or "
 				  "use --force", region, list);
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/driver", region);
-	if (dcd_exists(p) && (rc = wr(ctx, region, "%s/%s", REGION_DRV, "unbind")))
+	if (util_sysfs_exists(p) && (rc = wr(ctx, region, "%s/%s", REGION_DRV, "unbind")))
 		return rc;
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/commit", region);
 	if ((rc = dcd_read_u64(ctx, p, &v)))
@@ -576,8 +556,7 @@ int cmd_destroy_region(int argc, char **argv, struct dcd_ctx *ctx)
 		fprintf(stderr, "dcdctl destroy-region: give one region\n");
 		return DCD_EXIT_USAGE;
 	}
-	norm_name(argv[optind], "region", region, sizeof(region));
-	if (!region[0]) {
+	if (util_dev_name(UTIL_DEV_REGION, argv[optind], region, sizeof(region))) {
 		fprintf(stderr, "dcdctl destroy-region: bad region '%s'\n", argv[optind]);
 		return DCD_EXIT_USAGE;
 	}
