@@ -40,6 +40,7 @@
 
 #include "dcdctl.h"
 #include "monitor.h"
+#include "notify.h"
 
 /* ---- uevents ---- */
 
@@ -791,7 +792,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 			       .now = mono_ms };
 	const char *policy = NULL;
 	char err[600];
-	int c, rc, nlfd = -1, own = 0, stop = 0, exit_rc = DCD_EXIT_OK, last_rc = 0;
+	int c, rc, nlfd = -1, own = 0, stop = 0, exit_rc = DCD_EXIT_OK, last_rc = 0, ready = 0;
 	int64_t next_retry, next_reconcile;
 	sigset_t mask, old;
 	uint64_t v;
@@ -931,6 +932,11 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 				next_retry = now + 1000;
 			last_rc = rc;
 			next_reconcile = mon.now() + mon.conf.reconcile_ms;
+			if (!ready && !mon.conf.once) {
+				/* systemd Type=notify: listening, first reconcile done */
+				util_sd_notify("READY=1\nSTATUS=watching uevents");
+				ready = 1;
+			}
 			if (mon.conf.once && next_retry == INT64_MAX)
 				break;
 			continue;
@@ -967,6 +973,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 					continue;
 				}
 				dcd_mon_emit(&mon, EV(.event = "stop"), "signal %u", si.ssi_signo);
+				util_sd_notify("STOPPING=1");
 				stop = 1;
 			}
 		}

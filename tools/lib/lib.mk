@@ -4,7 +4,7 @@
 # include this; then add $(UTIL_OBJS) / $(UTIL_SAN_OBJS) to the tool's
 # archives and -I$(LIBDIR) is in CPPFLAGS. Objects go to $(B)/lib, $(SB)/lib.
 
-UTIL_SRCS := size.c sysfs.c name.c dispatch.c
+UTIL_SRCS := size.c sysfs.c name.c dispatch.c notify.c
 UTIL_HDRS := $(addprefix $(LIBDIR)/,$(UTIL_SRCS:.c=.h))
 CPPFLAGS += -I$(LIBDIR)
 UTIL_OBJS = $(addprefix $(B)/lib/,$(UTIL_SRCS:.c=.o))
