@@ -6,7 +6,9 @@
 #   make check K=7.2 - the same against the newest Debian kernel (lab.conf KVER7)
 #   make check-k72   - 7.2 build, lint and the core guest scenarios (CI-sized)
 #   make bench  - benchmarks in QEMU TCG guests (results/bench-latest)
-# Both run scripts/setup first, so they work on a fresh Debian 12 machine.
+#   make install / uninstall [PREFIX=/usr/local] [DESTDIR=] - the tools, man
+#                 pages, systemd unit, policy, modprobe.d, bash completion
+# check and bench run scripts/setup first, so they work on a fresh Debian 12 machine.
 
 SHELL := /bin/bash
 include scripts/lab.mk
@@ -15,7 +17,7 @@ include scripts/lab.mk
 
 all: module tools
 
-# User-space tools (tools/*/Makefile).
+# User-space tools (tools/*/Makefile; tools/lib is built into each).
 tools:
 	$(MAKE) -C tools/dcd-fm
 	$(MAKE) -C tools/dcdctl
@@ -28,6 +30,10 @@ include mk/module.mk
 
 # DKMS install path (make dkms-install / dkms-remove) lives in mk/dkms.mk.
 include mk/dkms.mk
+
+# make install / uninstall (PREFIX, DESTDIR) of the tools, man pages, unit,
+# policy, modprobe.d and bash completion lives in mk/install.mk.
+include mk/install.mk
 
 # Throwaway test module for the runner's self-test (selftests/lab/).
 lab-modules:
@@ -63,6 +69,8 @@ check-k72:
 clean: module-clean
 	$(MAKE) -C tools/dcd-fm clean
 	$(MAKE) -C tools/dcdctl clean
+	$(MAKE) -C tools/lib clean
+	rm -rf build/man
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
 
