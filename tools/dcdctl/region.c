@@ -2,8 +2,11 @@
 /*
  * dcdctl create-region / destroy-region: a 1-way ram region over a DC
  * memdev's DC partition (cxl_dcd registers it as the core's "ram"
- * partition), made through the cxl core's sysfs so that no cxl-cli able to
- * create ram regions is needed (Debian 12's ndctl 76.1 is not).
+ * partition), so that no cxl-cli able to create ram regions is needed
+ * (Debian 12's ndctl 76.1 is not). On the real sysfs the topology walk and
+ * the steps go through libcxl (region-cxl.c; only create_ram_region, which
+ * libcxl 76.1 lacks, is written directly); on a fake tree
+ * (DCDCTL_SYSFS_ROOT, the unit tests) the same steps are sysfs writes here.
  *
  * Create: root decoder create_ram_region, region interleave_ways = 1,
  * interleave_granularity (the root decoder's), size; endpoint decoder
@@ -23,10 +26,11 @@
 #include <dirent.h>
 
 #include "dcdctl.h"
+#include "region.h"
 
 #define CXLD "sys/bus/cxl/devices"
 #define REGION_DRV "sys/bus/cxl/drivers/cxl_region"
-#define SZ_256M (256ULL << 20)
+#define SZ_256M DCD_REGION_ALIGN
 
 /* the endpoint port (endpointN) whose uport is memdev */
 static int find_endpoint(struct dcd_ctx *ctx, const char *memdev, char *ep, size_t len)
@@ -142,11 +146,7 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 			  nr_ram ? "single " : "", nr_ram ? ": choose one with -d" : "");
 }
 
-struct plan {
-	char memdev[DCD_NAME_MAX], ep[DCD_NAME_MAX], root[DCD_NAME_MAX];
-	char epd[DCD_NAME_MAX], region[DCD_NAME_MAX];
-	uint64_t size, ig;
-};
+#define plan dcd_region_plan
 
 enum stage { ST_NONE, ST_CREATED, ST_SIZED, ST_DPA, ST_TARGET, ST_COMMIT, ST_BOUND };
 
@@ -287,6 +287,8 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC memdev", pl->memdev);
 		return dcd_seterr(ctx, -ENOENT, "%s: no such memdev", pl->memdev);
 	}
+	if (util_sysfs_is_real(dcd_sysfs(ctx)))
+		return dcd_cxl_create_region(ctx, pl, has_size);
 	rc = find_endpoint(ctx, pl->memdev, pl->ep, sizeof(pl->ep));
 	if (rc)
 		return rc;
@@ -461,10 +463,20 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 {
 	char p[PATH_MAX], root[DCD_NAME_MAX], epd[DCD_NAME_MAX] = "", ep[DCD_NAME_MAX];
 	char md[DCD_NAME_MAX], buf[64], list[256] = "";
+	int real = util_sysfs_is_real(dcd_sysfs(ctx));
 	struct dcd_extent *e;
 	int rc, i, busy = 0;
 	uint64_t v;
 
+	if (real) {
+		rc = dcd_cxl_region_target(ctx, region, epd, md);
+		if (rc)
+			return rc;
+		if (epd[0] && !dcd_find_memdev(ctx, md))
+			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC region (use cxl "
+					  "destroy-region)", region);
+		goto check_busy;
+	}
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", region);
 	if (!util_sysfs_exists(p))
 		return dcd_seterr(ctx, -ENOENT, "%s: no such region", region);
@@ -485,6 +497,7 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 	} else {
 		epd[0] = '\0';	/* never attached: nothing of it is DC memory */
 	}
+check_busy:
 	dcd_extent_foreach(ctx, i, e) {
 		if (strcmp(e->region, region) || !memory_in_use(e))
 			continue;
@@ -504,6 +517,8 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 	if (busy)
 		return dcd_seterr(ctx, -EBUSY, "%s: busy: DC memory online in %s; offline it or "
 				  "use --force", region, list);
+	if (real)
+		return dcd_cxl_teardown_region(ctx, region);
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/driver", region);
 	if (util_sysfs_exists(p) && (rc = wr(ctx, region, "%s/%s", REGION_DRV, "unbind")))
 		return rc;
