@@ -152,6 +152,15 @@ int dcd_tag_is_null(const char *tag);
 int dcd_online_extent(struct dcd_ctx *ctx, struct dcd_extent *e, int movable);
 int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e);
 
+/*
+ * Profiling: with DCDCTL_TRACE_MARKER=<tracefs>/trace_marker in the
+ * environment, a line per step of the monitor's path from uevent to
+ * onlining goes to the kernel trace, beside the kernel's own events
+ * (Documentation/performance.rst). Otherwise nothing.
+ */
+__attribute__((format(printf, 1, 2)))
+void dcd_mark(const char *fmt, ...);
+
 /* the context's sysfs root (tools/lib/sysfs.h) */
 struct util_sysfs;
 const struct util_sysfs *dcd_sysfs(struct dcd_ctx *ctx);

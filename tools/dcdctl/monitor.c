@@ -535,8 +535,12 @@ static void act_online(struct dcd_mon *mon, struct dcd_extent *e, struct dcd_mon
 		       const struct dcd_pol_rule *r)
 {
 	const char *action = r->movable ? "online-movable" : "online-normal";
-	int rc = dcd_online_extent(mon->ctx, e, r->movable);
 	int64_t d;
+	int rc;
+
+	dcd_mark("online %s %s", e->name, e->dax);
+	rc = dcd_online_extent(mon->ctx, e, r->movable);
+	dcd_mark("online %s done: %d", e->name, rc);
 
 	if (rc >= 0) {
 		m->handled = 1;
@@ -593,6 +597,7 @@ int dcd_mon_reconcile(struct dcd_mon *mon, int64_t *next_ms)
 	int i, rc, is_new;
 
 	*next_ms = INT64_MAX;
+	dcd_mark("reconcile");
 	rc = dcd_refresh(mon->ctx);
 	if (rc == -ENOENT || rc == -EINVAL) {
 		/* an object went away while it was read: once more */
@@ -600,6 +605,7 @@ int dcd_mon_reconcile(struct dcd_mon *mon, int64_t *next_ms)
 	}
 	if (rc)
 		return rc;
+	dcd_mark("refreshed: %d extents", dcd_nr_extents(mon->ctx));
 	for (i = 0; i < mon->nr_ext; i++)
 		mon->ext[i].seen = 0;
 	dcd_extent_foreach(mon->ctx, i, e) {
@@ -751,6 +757,7 @@ static int drain_uevents(struct dcd_mon *mon, int fd)
 			continue;
 		if (dcd_uevent_parse(buf, (size_t)n, &ev) || !dcd_uevent_relevant(&ev))
 			continue;
+		dcd_mark("uevent %s %s", ev.action, ev.devpath);
 		dcd_mon_emit(mon, EV(.event = "uevent", .uevent = &ev), NULL);
 		/* its name may come back for a new extent before the next reconcile */
 		if (!strcmp(ev.action, "remove") && !strncmp(ev.name, "extent", 6))

@@ -203,11 +203,17 @@ int dcd_cxl_create_region(struct dcd_ctx *ctx, struct dcd_region_plan *pl, int h
 	}
 	if ((rc = dcd_write(ctx, p, pl->region)))
 		goto out;
-	/* libcxl lists a decoder's regions at the first walk: this one is in it */
+	/* a new context: libcxl lists objects once, the region is new */
+	cxl_unref(cx);
+	if ((rc = cx_open(ctx, &cx))) {
+		cx = NULL;
+		goto out;
+	}
 	region = cx_region(cx, pl->region, NULL);
-	if (!region) {
+	epd = cxl_decoder_get_by_name(cx, pl->epd);
+	if (!region || !epd) {
 		rc = dcd_seterr(ctx, -ENXIO, "%s: %s not found by libcxl after creating it",
-				pl->root, pl->region);
+				pl->root, region ? pl->epd : pl->region);
 		dcd_path(ctx, p, sizeof(p), "sys/bus/cxl/devices/%s/delete_region", pl->root);
 		util_sysfs_write(p, pl->region);
 		goto out;
@@ -260,7 +266,8 @@ undo:
 		dcd_seterr(ctx, 0, "%s", msg);
 	}
 out:
-	cxl_unref(cx);
+	if (cx)
+		cxl_unref(cx);
 	return rc;
 }
 
