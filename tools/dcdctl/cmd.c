@@ -42,7 +42,7 @@ static int get_ctx(struct dcd_ctx **ctx, int *own)
 	}
 	*own = 1;
 	if (!dcd_root(*ctx)[0])	/* libdaxctl acts on /sys only */
-		dcd_set_dax_ops(*ctx, &dcd_libdaxctl_ops, NULL);
+		dcd_set_dax_ops(*ctx, &dcd_sysfs_ops, NULL);
 	return 0;
 }
 

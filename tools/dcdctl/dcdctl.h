@@ -51,7 +51,8 @@ struct json_object *dcd_list_json(struct dcd_ctx *ctx, const struct dcd_filter *
 /* print it as cxl list does (-u: one object unwrapped); consumes arr */
 void dcd_list_print(FILE *f, struct json_object *arr, int human);
 
-extern const struct dcd_dax_ops dcd_libdaxctl_ops;
+extern const struct dcd_dax_ops dcd_libdaxctl_ops;	/* daxops.c */
+extern const struct dcd_dax_ops dcd_sysfs_ops;		/* sysops.c, the default */
 
 /* region.c, release.c */
 int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx);

@@ -443,6 +443,11 @@ unknown:
 	return 0;
 }
 
+int dcd_dax_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
+{
+	return read_mem(ctx, dax, mem);
+}
+
 /* memdev of CXL region <region>: its target0 decoder sits under .../memN/ */
 static struct dcd_memdev *region_memdev(struct dcd_ctx *ctx, const char *region)
 {

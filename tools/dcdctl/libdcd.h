@@ -145,6 +145,9 @@ const char *dcd_mode_name(enum dcd_dax_mode m);
 const char *dcd_zone_name(enum dcd_zone z);
 int dcd_tag_is_null(const char *tag);
 
+/* the state of DAX device dax (daxN.M) and its memory blocks, read now */
+int dcd_dax_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem);
+
 /*
  * Actions on one extent's DAX device. Each re-reads the state afterwards
  * and checks it: 0 done, 1 already in that state (nothing done), -errno.

@@ -879,7 +879,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 			return dcd_exit_code(rc);
 		}
 		if (!dcd_root(ctx)[0])
-			dcd_set_dax_ops(ctx, &dcd_libdaxctl_ops, NULL);
+			dcd_set_dax_ops(ctx, &dcd_sysfs_ops, NULL);
 	}
 	mon.ctx = ctx;
 
