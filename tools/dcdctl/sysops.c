@@ -73,6 +73,27 @@ static int blocks_set(struct dcd_ctx *ctx, const char *dax, const struct dcd_mem
 	return 0;
 }
 
+static int dax_mode(struct dcd_ctx *ctx, const char *dax, enum dcd_dax_mode *mode)
+{
+	char p[PATH_MAX], drv[64];
+	int rc;
+
+	dcd_path(ctx, p, sizeof(p), DAXB "/devices/%s/driver", dax);
+	rc = util_sysfs_link_name(p, drv, sizeof(drv));
+	if (rc == -ENOENT) {
+		dcd_path(ctx, p, sizeof(p), DAXB "/devices/%s", dax);
+		if (!util_sysfs_exists(p))
+			return dcd_seterr(ctx, -ENOENT, "%s: no such DAX device", dax);
+		*mode = DCD_MODE_DISABLED;
+		return 0;
+	}
+	if (rc)
+		return dcd_seterr(ctx, rc, "%s: driver: %s", dax, strerror(-rc));
+	*mode = !strcmp(drv, "kmem") ? DCD_MODE_SYSTEM_RAM :
+		!strcmp(drv, "device_dax") ? DCD_MODE_DEVDAX : DCD_MODE_UNKNOWN;
+	return 0;
+}
+
 static int sys_online(struct dcd_ctx *ctx, const char *dax, int movable)
 {
 	struct dcd_mem mem;
@@ -80,7 +101,8 @@ static int sys_online(struct dcd_ctx *ctx, const char *dax, int movable)
 
 	if (!drv_loaded(ctx, "kmem"))
 		return dcd_libdaxctl_ops.online(ctx, dax, movable);	/* loads it */
-	if ((rc = dcd_dax_mem(ctx, dax, &mem)))
+	/* the driver decides the first step: one link, not the whole state */
+	if ((rc = dax_mode(ctx, dax, &mem.mode)))
 		return rc;
 	if (mem.mode == DCD_MODE_DEVDAX) {
 		dcd_mark("sysfs: %s unbind device_dax", dax);
