@@ -703,8 +703,11 @@ int dcd_online_extent(struct dcd_ctx *ctx, struct dcd_extent *e, int movable)
 
 	if (!e->dax[0])
 		return dcd_seterr(ctx, -ENXIO, "%s: no DAX device", extent_label(e));
-	if ((rc = read_mem(ctx, e->dax, &e->mem)))
-		return rc;
+	/*
+	 * e->mem was read with e, just before (dcd_refresh(): the CLI's
+	 * context, the monitor's reconcile): not again on the way to the
+	 * first write, which the monitor's reaction time is made of.
+	 */
 	if (online_done(&e->mem, movable))
 		return 1;
 	if (e->state == DCD_EXT_RELEASE_PENDING)
