@@ -9,7 +9,9 @@
 #                      debug kernel (KASAN, UBSAN, lockdep, kmemleak; K=debug)
 #   make check-debug-ci - the same for the CI subset of the scenarios
 #   make bench  - benchmarks in QEMU TCG guests (results/bench-latest)
-# Both run scripts/setup first, so they work on a fresh Debian 12 machine.
+#   make install / uninstall [PREFIX=/usr/local] [DESTDIR=] - the tools, man
+#                 pages, systemd unit, policy, modprobe.d, bash completion
+# check and bench run scripts/setup first, so they work on a fresh Debian 12 machine.
 
 SHELL := /bin/bash
 include scripts/lab.mk
@@ -18,7 +20,7 @@ include scripts/lab.mk
 
 all: module tools
 
-# User-space tools (tools/*/Makefile).
+# User-space tools (tools/*/Makefile; tools/lib is built into each).
 tools:
 	$(MAKE) -C tools/dcd-fm
 	$(MAKE) -C tools/dcdctl
@@ -31,6 +33,10 @@ include mk/module.mk
 
 # DKMS install path (make dkms-install / dkms-remove) lives in mk/dkms.mk.
 include mk/dkms.mk
+
+# make install / uninstall (PREFIX, DESTDIR) of the tools, man pages, unit,
+# policy, modprobe.d and bash completion lives in mk/install.mk.
+include mk/install.mk
 
 # Throwaway test module for the runner's self-test (selftests/lab/).
 lab-modules: kernel-tree
@@ -86,6 +92,8 @@ check-debug-ci: setup
 clean: module-clean
 	$(MAKE) -C tools/dcd-fm clean
 	$(MAKE) -C tools/dcdctl clean
+	$(MAKE) -C tools/lib clean
+	rm -rf build/man
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
 

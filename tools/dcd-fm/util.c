@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dcd-fm: sizes, base64, clocks, error messages */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include <time.h>
 
 #include "fm.h"
+#include "size.h"
 
 int fm_seterr(struct fm_err *e, int rc, const char *fmt, ...)
 {
@@ -22,76 +22,24 @@ int fm_seterr(struct fm_err *e, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/*
+ * Numbers and sizes as every cxl-dcd tool takes them (tools/lib/size.h):
+ * decimal without leading zeros or 0x hex; sizes with K/M/G/T[iB].
+ */
 int fm_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return util_parse_num(s, out, NULL);
 }
 
-/* "268435456", "0x10000000", "256M", "256MiB", "1G", "2m" */
 int fm_parse_size(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-	unsigned int shift = 0;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	if (*end) {
-		switch (toupper((unsigned char)*end)) {
-		case 'K': shift = 10; break;
-		case 'M': shift = 20; break;
-		case 'G': shift = 30; break;
-		case 'T': shift = 40; break;
-		default: return -EINVAL;
-		}
-		end++;
-		if (!strcmp(end, "iB") || !strcmp(end, "B"))
-			end += strlen(end);
-		if (*end)
-			return -EINVAL;
-		if (v > (UINT64_MAX >> shift))
-			return -ERANGE;
-		v <<= shift;
-	}
-	*out = v;
-	return 0;
+	return util_parse_size(s, out, NULL);
 }
 
-/* "256.00 MiB (268.44 MB)" as ndctl's util_json_object_size() does */
+/* "256.00 MiB (268.44 MB)" */
 const char *fm_size_str(uint64_t v, char *buf, size_t len)
 {
-	static const char *const bin[] = { "KiB", "MiB", "GiB", "TiB" };
-	static const char *const si[] = { "kB", "MB", "GB", "TB" };
-	int i = -1, j = -1;
-	double b = (double)v, d = (double)v;
-
-	while (b >= 1024 && i < 3) {
-		b /= 1024;
-		i++;
-	}
-	while (d >= 1000 && j < 3) {
-		d /= 1000;
-		j++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	else
-		snprintf(buf, len, "%.2f %s (%.2f %s)", b, bin[i], d, si[j]);
-	return buf;
+	return util_size_human(v, buf, len);
 }
 
 static const char b64[] =

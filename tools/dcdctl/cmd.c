@@ -42,37 +42,38 @@ static int get_ctx(struct dcd_ctx **ctx, int *own)
 	}
 	*own = 1;
 	if (!dcd_root(*ctx)[0])	/* libdaxctl acts on /sys only */
-		dcd_set_dax_ops(*ctx, &dcd_libdaxctl_ops, NULL);
+		dcd_set_dax_ops(*ctx, &dcd_sysfs_ops, NULL);
 	return 0;
-}
-
-/* "mem0" or "0" -> "mem0" */
-static const char *dev_name(const char *arg, const char *prefix, char *buf, size_t len)
-{
-	uint64_t v;
-
-	if (!dcd_parse_u64(arg, 10, &v)) {
-		snprintf(buf, len, "%s%llu", prefix, (unsigned long long)v);
-		return buf;
-	}
-	return arg;
 }
 
 static void list_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: dcdctl list [options]\n"
-		"  -M, --memdev=memX       only this DC memdev\n"
-		"  -r, --region=regionX    only extents of this CXL region\n"
+		"  -m, --memdev=MEMDEV     only these DC memdevs (mem0, 0; several: \"mem0 mem1\")\n"
+		"  -r, --region=REGION     only extents of these CXL regions (region0, 0)\n"
 		"  -t, --tag=UUID|none     only extents with this tag (none: untagged)\n"
 		"  -s, --state=STATE       accepted, release-pending or orphan\n"
-		"  -u, --human             hex addresses and human-readable sizes\n");
+		"  -u, --human             hex addresses, human-readable sizes, one object unwrapped\n"
+		"What the user may not read is left out, as cxl list does.\n");
+}
+
+/* true if some DC memdev matches the filter */
+static int any_memdev(struct dcd_ctx *ctx, const char *filter)
+{
+	struct dcd_memdev *m;
+	int i;
+
+	dcd_memdev_foreach(ctx, i, m)
+		if (util_dev_match(UTIL_DEV_MEMDEV, filter, m->name))
+			return 1;
+	return 0;
 }
 
 int cmd_list(int argc, char **argv, struct dcd_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{ "memdev", required_argument, NULL, 'M' },
+		{ "memdev", required_argument, NULL, 'm' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "state", required_argument, NULL, 's' },
@@ -81,19 +82,29 @@ int cmd_list(int argc, char **argv, struct dcd_ctx *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dcd_filter f = { 0 };
-	char mbuf[DCD_NAME_MAX], rbuf[DCD_NAME_MAX];
 	struct json_object *arr;
 	struct dcd_extent *e;
+	const char *bad;
 	int c, rc, own, i;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "M:r:t:s:uh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:r:t:s:uh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'M':
-			f.memdev = dev_name(optarg, "mem", mbuf, sizeof(mbuf));
+		case 'm':
+			if (util_dev_filter_check(UTIL_DEV_MEMDEV, optarg, &bad)) {
+				fprintf(stderr, "dcdctl list: --memdev: '%s' is not a memdev "
+					"(memX or X)\n", bad);
+				return DCD_EXIT_USAGE;
+			}
+			f.memdev = optarg;
 			break;
 		case 'r':
-			f.region = dev_name(optarg, "region", rbuf, sizeof(rbuf));
+			if (util_dev_filter_check(UTIL_DEV_REGION, optarg, &bad)) {
+				fprintf(stderr, "dcdctl list: --region: '%s' is not a region "
+					"(regionX or X)\n", bad);
+				return DCD_EXIT_USAGE;
+			}
+			f.region = optarg;
 			break;
 		case 't':
 			f.tag = optarg;
@@ -125,7 +136,7 @@ int cmd_list(int argc, char **argv, struct dcd_ctx *ctx)
 	if (rc)
 		return dcd_exit_code(rc);
 	rc = DCD_EXIT_OK;
-	if (f.memdev && !dcd_find_memdev(ctx, f.memdev)) {
+	if (f.memdev && !any_memdev(ctx, f.memdev)) {
 		fprintf(stderr, "%s: no such DC memdev\n", f.memdev);
 		rc = DCD_EXIT_NOTFOUND;
 		goto out;
@@ -140,10 +151,7 @@ int cmd_list(int argc, char **argv, struct dcd_ctx *ctx)
 		rc = DCD_EXIT_FAIL;
 		goto out;
 	}
-	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	dcd_list_print(stdout, arr, f.human);
 out:
 	if (own)
 		dcd_ctx_free(ctx);

@@ -77,12 +77,14 @@ static int rebind(struct dcd_ctx *ctx, struct daxctl_dev *dev, const char *dax,
 	int rc;
 
 	if (daxctl_dev_is_enabled(dev)) {
+		dcd_mark("libdaxctl: %s disable", dax);
 		rc = daxctl_dev_disable(dev);
 		if (rc < 0) {
 			snprintf(what, sizeof(what), "disable %s", from);
 			return msg(ctx, rc, dax, what);
 		}
 	}
+	dcd_mark("libdaxctl: %s enable %s", dax, to);
 	rc = enable(dev);
 	if (rc < 0) {
 		snprintf(what, sizeof(what), "enable %s", to);
@@ -98,9 +100,11 @@ static int dax_online(struct dcd_ctx *ctx, const char *dax, int movable)
 	struct daxctl_memory *mem;
 	int rc;
 
+	dcd_mark("libdaxctl: new context");
 	rc = open_dev(ctx, dax, &dctx, &dev);
 	if (rc)
 		return rc;
+	dcd_mark("libdaxctl: %s found", dax);
 	mem = NULL;
 	if (daxctl_dev_is_enabled(dev) && is_kmem(dax))
 		mem = daxctl_dev_get_memory(dev);
@@ -116,6 +120,7 @@ static int dax_online(struct dcd_ctx *ctx, const char *dax, int movable)
 			goto out;
 		}
 	}
+	dcd_mark("libdaxctl: %s system-ram, onlining", dax);
 	rc = movable ? daxctl_memory_online(mem) : daxctl_memory_online_no_movable(mem);
 	if (rc < 0) {
 		rc = msg(ctx, rc, dax, "online memory");

@@ -4,56 +4,43 @@
  * devices, regions and extents; online/offline an extent's memory.
  * See Documentation/dcdctl.rst.
  */
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "dcdctl.h"
+#include "dispatch.h"
 
-struct cmd_struct {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct dcd_ctx *ctx);
-	const char *help;
+/* the table's calling convention (tools/lib/dispatch.h) for each command */
+#define CMD(fn) \
+	static int fn##_cmd(int argc, char **argv, void *ctx) { return fn(argc, argv, ctx); }
+CMD(cmd_list)
+CMD(cmd_online)
+CMD(cmd_offline)
+CMD(cmd_create_region)
+CMD(cmd_destroy_region)
+CMD(cmd_release)
+CMD(cmd_monitor)
+#undef CMD
+
+static const struct util_cmd commands[] = {
+	{ "list", cmd_list_cmd, "DC memdevs, DC regions, extents and their memory (JSON)" },
+	{ "online", cmd_online_cmd, "make extents system RAM (movable zone by default)" },
+	{ "offline", cmd_offline_cmd, "give extents' memory back to devdax" },
+	{ "create-region", cmd_create_region_cmd,
+	  "a DC region over a memdev's DC capacity (JSON)" },
+	{ "destroy-region", cmd_destroy_region_cmd, "decommit and delete a DC region" },
+	{ "release", cmd_release_cmd, "give extents or orphans back to the device" },
+	{ "monitor", cmd_monitor_cmd, "daemon: online new capacity by policy, offline for releases" },
 };
 
-static const struct cmd_struct commands[] = {
-	{ "list", cmd_list, "DC memdevs, DC regions, extents and their memory (JSON)" },
-	{ "online", cmd_online, "make extents system RAM (movable zone by default)" },
-	{ "offline", cmd_offline, "give extents' memory back to devdax" },
-	{ "create-region", cmd_create_region, "a DC region over a memdev's DC capacity (JSON)" },
-	{ "destroy-region", cmd_destroy_region, "decommit and delete a DC region" },
-	{ "release", cmd_release, "give extents or orphans back to the device" },
-	{ "monitor", cmd_monitor, "daemon: online new capacity by policy, offline for releases" },
+static const struct util_prog dcdctl = {
+	.name = "dcdctl",
+	.version = DCDCTL_VERSION,
+	.cmds = commands,
+	.nr_cmds = sizeof(commands) / sizeof(commands[0]),
+	.exit_usage = DCD_EXIT_USAGE,
 };
-
-static void usage(FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "usage: dcdctl COMMAND [options]   (dcdctl COMMAND --help)\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].help);
-}
 
 int main(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		usage(stderr);
-		return DCD_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return DCD_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("dcdctl 0.1\n");
-		return DCD_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1, NULL);
-	fprintf(stderr, "dcdctl: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return DCD_EXIT_USAGE;
+	return util_dispatch(&dcdctl, argc, argv, NULL);
 }

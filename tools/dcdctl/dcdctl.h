@@ -4,8 +4,14 @@
 #define DCDCTL_H
 
 #include <json-c/json.h>
+#include <stdio.h>
 
 #include "libdcd.h"
+#include "name.h"
+#include "size.h"
+#include "sysfs.h"
+
+#define DCDCTL_VERSION "0.2"
 
 /* exit codes (Documentation/dcdctl.rst) */
 enum {
@@ -32,8 +38,8 @@ int cmd_offline(int argc, char **argv, struct dcd_ctx *ctx);
 int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx);
 
 struct dcd_filter {
-	const char *memdev;	/* "mem0" */
-	const char *region;	/* "region0" */
+	const char *memdev;	/* "mem0", "0", "mem0 mem1" (tools/lib/name.h filters) */
+	const char *region;	/* "region0", "0", ... */
 	const char *tag;	/* uuid, "none" for untagged */
 	int has_state;
 	enum dcd_extent_state state;
@@ -42,8 +48,11 @@ struct dcd_filter {
 
 /* the `list` JSON array; NULL on ENOMEM */
 struct json_object *dcd_list_json(struct dcd_ctx *ctx, const struct dcd_filter *f);
+/* print it as cxl list does (-u: one object unwrapped); consumes arr */
+void dcd_list_print(FILE *f, struct json_object *arr, int human);
 
-extern const struct dcd_dax_ops dcd_libdaxctl_ops;
+extern const struct dcd_dax_ops dcd_libdaxctl_ops;	/* daxops.c */
+extern const struct dcd_dax_ops dcd_sysfs_ops;		/* sysops.c, the default */
 
 /* region.c, release.c */
 int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx);
@@ -55,14 +64,14 @@ int dcd_cli_ctx(struct dcd_ctx **ctx, int *own);
 int dcd_cli_select(struct dcd_ctx *ctx, char **names, int nr, const char *tag, char *sel,
 		   int *first_err);
 
-/* sysw.c: sysfs under the context's root; errors set dcd_strerror() */
+/*
+ * libdcd.c: sysfs under the context's root (tools/lib/sysfs.h) for the
+ * commands that change state; errors set dcd_strerror() naming the attribute.
+ */
 __attribute__((format(printf, 4, 5)))
 void dcd_path(struct dcd_ctx *ctx, char *buf, size_t len, const char *fmt, ...);
 int dcd_write(struct dcd_ctx *ctx, const char *path, const char *val);	/* EPERM -> -EACCES */
 int dcd_read(struct dcd_ctx *ctx, const char *path, char *buf, size_t len);
 int dcd_read_u64(struct dcd_ctx *ctx, const char *path, uint64_t *out);	/* 0x.. or decimal */
-int dcd_exists(const char *path);
-int dcd_parse_size(const char *s, uint64_t *out);	/* K/M/G/T suffixes */
-int dcd_parent_name(const char *path, char *out, size_t len);
 
 #endif

@@ -40,14 +40,16 @@ static void add_size(struct json_object *o, const char *k, uint64_t v, int human
 		json_object_object_add(o, k, json_object_new_uint64(v));
 		return;
 	}
-	add_str(o, k, dcd_size_str(v, buf, sizeof(buf)));
+	add_str(o, k, util_size_human(v, buf, sizeof(buf)));
 }
 
 static int extent_match(const struct dcd_extent *e, const struct dcd_filter *f)
 {
-	if (f->region && strcmp(e->region, f->region))
+	if (f->region && !util_dev_match(UTIL_DEV_REGION, f->region, e->region))
 		return 0;
-	if (f->has_state && e->state != f->state)
+	if (f->has_state && (e->state != f->state || (e->unknown & DCD_UNK_STATE)))
+		return 0;
+	if (f->tag && (e->unknown & DCD_UNK_TAG))
 		return 0;
 	if (f->tag) {
 		if (!strcasecmp(f->tag, "none"))
@@ -72,15 +74,18 @@ static struct json_object *extent_json(const struct dcd_extent *e, int human)
 		add_str(o, "extent", e->name);
 	if (e->region[0])
 		add_str(o, "region", e->region);
-	add_addr(o, "dpa", e->dpa, human);
-	if (e->name[0])
+	if (!(e->unknown & DCD_UNK_DPA))
+		add_addr(o, "dpa", e->dpa, human);
+	if (e->name[0] && !(e->unknown & DCD_UNK_OFFSET))
 		add_addr(o, "offset", e->offset, human);
 	if (e->has_hpa)
 		add_addr(o, "hpa", e->hpa, human);
-	add_size(o, "length", e->length, human);
+	if (!(e->unknown & DCD_UNK_LENGTH))
+		add_size(o, "length", e->length, human);
 	if (e->tag[0] && !dcd_tag_is_null(e->tag))
 		add_str(o, "tag", e->tag);
-	add_str(o, "state", dcd_state_name(e->state));
+	if (!(e->unknown & DCD_UNK_STATE))
+		add_str(o, "state", dcd_state_name(e->state));
 	if (!e->dax[0])
 		return o;
 	add_str(o, "dax", e->dax);
@@ -114,6 +119,8 @@ static struct json_object *dc_region_json(const struct dcd_dc_region *r, int hum
 	struct json_object *o = json_object_new_object();
 
 	add_int(o, "dc_region", r->id);
+	if (r->unknown)
+		return o;
 	add_addr(o, "base", r->base, human);
 	add_size(o, "length", r->length, human);
 	add_size(o, "decode_length", r->decode_length, human);
@@ -138,7 +145,7 @@ struct json_object *dcd_list_json(struct dcd_ctx *ctx, const struct dcd_filter *
 		struct json_object *mo, *regs, *loose;
 		int shown = 0;
 
-		if (f->memdev && strcmp(f->memdev, m->name))
+		if (!util_dev_match(UTIL_DEV_MEMDEV, f->memdev, m->name))
 			continue;
 		mo = json_object_new_object();
 		regs = json_object_new_array();
@@ -175,11 +182,32 @@ struct json_object *dcd_list_json(struct dcd_ctx *ctx, const struct dcd_filter *
 		} else {
 			json_object_put(loose);
 		}
-		json_object_object_add(mo, "dc_regions", regs);
+		if (m->regions_unknown)
+			json_object_put(regs);
+		else
+			json_object_object_add(mo, "dc_regions", regs);
 		if (shown || !extent_filtering(f))
 			json_object_array_add(arr, mo);
 		else
 			json_object_put(mo);
 	}
 	return arr;
+}
+
+/*
+ * Print the `list` array as `cxl list` does: an array, but with -u a single
+ * object unwrapped (and nothing for none). Consumes arr.
+ */
+void dcd_list_print(FILE *f, struct json_object *arr, int human)
+{
+	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		    JSON_C_TO_STRING_NOSLASHESCAPE;
+	size_t n = json_object_array_length(arr);
+
+	if (n > 1 || !human)
+		fprintf(f, "%s\n", json_object_to_json_string_ext(arr, flags));
+	else if (n == 1)
+		fprintf(f, "%s\n", json_object_to_json_string_ext(
+				json_object_array_get_idx(arr, 0), flags));
+	json_object_put(arr);
 }

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,13 +18,16 @@
 #include <unistd.h>
 
 #include "libdcd.h"
+#include "sysfs.h"
+#include "size.h"
+#include "name.h"
 
 #define CXL_DEVS "sys/bus/cxl/devices"
 #define DAX_DEVS "sys/bus/dax/devices"
 #define MEM_DIR "sys/devices/system/memory"
 
 struct dcd_ctx {
-	char root[PATH_MAX];
+	struct util_sysfs sys;
 	char err[512];
 	struct dcd_memdev *memdevs;
 	int nr_memdevs;
@@ -50,7 +54,12 @@ const char *dcd_strerror(struct dcd_ctx *ctx)
 
 const char *dcd_root(struct dcd_ctx *ctx)
 {
-	return ctx->root;
+	return ctx->sys.root;
+}
+
+const struct util_sysfs *dcd_sysfs(struct dcd_ctx *ctx)
+{
+	return &ctx->sys;
 }
 
 void dcd_set_dax_ops(struct dcd_ctx *ctx, const struct dcd_dax_ops *ops, void *priv)
@@ -78,25 +87,6 @@ struct dcd_extent *dcd_extent(struct dcd_ctx *ctx, int i)
 }
 
 /* ---- parsing ---- */
-
-int dcd_parse_u64(const char *s, int base, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
-		return -EINVAL;
-	if (base == 16 && (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)))
-		s += 2;
-	if (!isxdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static const char *const state_names[] = {
 	[DCD_EXT_ACCEPTED] = "accepted",
@@ -147,73 +137,7 @@ int dcd_tag_is_null(const char *tag)
 	return !tag[0] || !strcmp(tag, "00000000-0000-0000-0000-000000000000");
 }
 
-/* "256.00 MiB (268.44 MB)" as ndctl prints sizes under -u */
-const char *dcd_size_str(uint64_t v, char *buf, unsigned long len)
-{
-	static const char *const bin[] = { "KiB", "MiB", "GiB", "TiB" };
-	static const char *const si[] = { "kB", "MB", "GB", "TB" };
-	double b = (double)v, d = (double)v;
-	int i = -1, j = -1;
-
-	while (b >= 1024 && i < 3) {
-		b /= 1024;
-		i++;
-	}
-	while (d >= 1000 && j < 3) {
-		d /= 1000;
-		j++;
-	}
-	if (i < 0 || j < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-	else
-		snprintf(buf, len, "%.2f %s (%.2f %s)", b, bin[i], d, si[j]);
-	return buf;
-}
-
 /* ---- sysfs access under the root ---- */
-
-static __attribute__((format(printf, 4, 5)))
-void mkpath(struct dcd_ctx *ctx, char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n;
-	va_list ap;
-
-	n = (size_t)snprintf(buf, len, "%s/", ctx->root);
-	if (n >= len)
-		n = len - 1;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
-static int path_exists(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st);
-}
-
-/* read a one-line attribute, trailing newline stripped; -errno */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	if (ferror(f)) {
-		int err = -errno;
-
-		fclose(f);
-		return err ? err : -EIO;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
 
 /* read <dir>/<attr> as a number; errors name the device and attribute */
 static int read_num(struct dcd_ctx *ctx, const char *dev, const char *dir,
@@ -223,41 +147,19 @@ static int read_num(struct dcd_ctx *ctx, const char *dev, const char *dir,
 	int rc;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, attr);
-	rc = read_line(p, buf, sizeof(buf));
+	rc = util_sysfs_read(p, buf, sizeof(buf));
 	if (rc)
 		return dcd_seterr(ctx, rc, "%s: %s: %s", dev, attr, strerror(-rc));
-	if (dcd_parse_u64(buf, base, out))
+	if (util_sysfs_parse_u64(buf, base, out))
 		return dcd_seterr(ctx, -EINVAL, "%s: %s: malformed value '%s'", dev, attr, buf);
 	return 0;
 }
 
-/* basename of a symlink's target into out; -errno */
-int dcd_link_name(const char *path, char *out, size_t len)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
-	const char *b;
-
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	b = strrchr(buf, '/');
-	snprintf(out, len, "%s", b ? b + 1 : buf);
-	return 0;
-}
-
 /* "<prefix><num>" exactly; *id = num */
-static int name_id(const char *name, const char *prefix, int *id)
+static int name_id(const char *name, enum util_dev kind, int *id)
 {
-	size_t n = strlen(prefix);
-	uint64_t v;
-
-	if (strncmp(name, prefix, n) || !isdigit((unsigned char)name[n]))
-		return 0;
-	if (dcd_parse_u64(name + n, 10, &v) || v > INT_MAX)
-		return 0;
-	*id = (int)v;
-	return 1;
+	*id = util_dev_id(kind, name);
+	return *id >= 0;
 }
 
 /* ---- memdevs ---- */
@@ -283,15 +185,20 @@ static int add_memdev(struct dcd_ctx *ctx, const char *name, int id)
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->id = id;
 
-	mkpath(ctx, dir, sizeof(dir), CXL_DEVS "/%s", name);
+	util_sysfs_path(&ctx->sys, dir, sizeof(dir), CXL_DEVS "/%s", name);
 	snprintf(sub, sizeof(sub), "%s/dynamic_ram_1", dir);
-	if (path_exists(sub)) {
+	if (util_sysfs_exists(sub)) {
 		rc = read_num(ctx, name, dir, "dynamic_ram_1/size", 16, &m->dc_size);
-		if (rc)
+		if (rc && rc != -EACCES)
 			return rc;
-		m->has_dc_size = 1;
+		m->has_dc_size = !rc;
 	}
 	rc = read_num(ctx, name, dir, "dcd/region_count", 10, &v);
+	if (rc == -EACCES) {
+		m->regions_unknown = 1;
+		ctx->nr_memdevs++;
+		return 0;
+	}
 	if (rc)
 		return rc;
 	if (v < 1 || v > DCD_MAX_DC_REGIONS)
@@ -308,16 +215,23 @@ static int add_memdev(struct dcd_ctx *ctx, const char *name, int id)
 		if ((rc = RD("base", 16, &r->base)) ||
 		    (rc = RD("decode_length", 16, &r->decode_length)) ||
 		    (rc = RD("length", 16, &r->length)) ||
-		    (rc = RD("block_size", 16, &r->block_size)))
-			return rc;
-		if ((rc = RD("dsmad_handle", 10, &v)))
-			return rc;
+		    (rc = RD("block_size", 16, &r->block_size)) ||
+		    (rc = RD("dsmad_handle", 10, &v))) {
+			if (rc != -EACCES)
+				return rc;
+			r->unknown = 1;
+			continue;
+		}
 		if (v > 255)
 			return dcd_seterr(ctx, -EINVAL, "%s: dcd/region%d/dsmad_handle: %llu out "
 					  "of range", name, i, (unsigned long long)v);
 		r->dsmad_handle = (unsigned int)v;
-		if ((rc = RD("flags", 16, &v)))
-			return rc;
+		if ((rc = RD("flags", 16, &v))) {
+			if (rc != -EACCES)
+				return rc;
+			r->unknown = 1;
+			continue;
+		}
 #undef RD
 		if (v > 255)
 			return dcd_seterr(ctx, -EINVAL, "%s: dcd/region%d/flags: 0x%llx out of "
@@ -360,7 +274,7 @@ static int dc_region_of(struct dcd_memdev *m, uint64_t dpa)
 	int i;
 
 	for (i = 0; m && i < m->nr_dc_regions; i++)
-		if (dpa >= m->dc_regions[i].base &&
+		if (!m->dc_regions[i].unknown && dpa >= m->dc_regions[i].base &&
 		    dpa - m->dc_regions[i].base < m->dc_regions[i].length)
 			return i;
 	return -1;
@@ -372,11 +286,11 @@ static int add_orphans(struct dcd_ctx *ctx, int mi)
 	FILE *f;
 	int lineno = 0;
 
-	mkpath(ctx, p, sizeof(p), CXL_DEVS "/%s/dcd/orphans", ctx->memdevs[mi].name);
+	util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS "/%s/dcd/orphans", ctx->memdevs[mi].name);
 	f = fopen(p, "re");
 	if (!f) {
-		if (errno == ENOENT)	/* cxl_dcd 0.1 */
-			return 0;
+		if (errno == ENOENT || errno == EACCES || errno == EPERM)
+			return 0;	/* cxl_dcd 0.1; or not for this user */
 		return dcd_seterr(ctx, -errno, "%s: dcd/orphans: %s", ctx->memdevs[mi].name,
 				  strerror(errno));
 	}
@@ -390,7 +304,7 @@ static int add_orphans(struct dcd_ctx *ctx, int mi)
 			continue;
 		if (sscanf(line, "%127s %127s %1s", a, b, extra) != 2 ||
 		    strncmp(a, "0x", 2) || strncmp(b, "0x", 2) ||
-		    dcd_parse_u64(a, 16, &dpa) || dcd_parse_u64(b, 16, &len) || !len) {
+		    util_sysfs_parse_u64(a, 16, &dpa) || util_sysfs_parse_u64(b, 16, &len) || !len) {
 			line[strcspn(line, "\n")] = '\0';
 			fclose(f);
 			return dcd_seterr(ctx, -EINVAL, "%s: dcd/orphans line %d: malformed '%s'",
@@ -422,11 +336,11 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 	memset(mem, 0, sizeof(*mem));
 	mem->target_node = -1;
 	mem->node = -1;
-	mkpath(ctx, dir, sizeof(dir), DAX_DEVS "/%s", dax);
-	if (!path_exists(dir))
+	util_sysfs_path(&ctx->sys, dir, sizeof(dir), DAX_DEVS "/%s", dax);
+	if (!util_sysfs_exists(dir))
 		return dcd_seterr(ctx, -ENOENT, "%s: no such DAX device", dax);
 	snprintf(p, sizeof(p), "%s/driver", dir);
-	rc = dcd_link_name(p, drv, sizeof(drv));
+	rc = util_sysfs_link_name(p, drv, sizeof(drv));
 	if (rc == -ENOENT)
 		mem->mode = DCD_MODE_DISABLED;
 	else if (rc)
@@ -439,10 +353,13 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 		mem->mode = DCD_MODE_UNKNOWN;
 
 	if ((rc = read_num(ctx, dax, dir, "resource", 16, &mem->resource)) ||
-	    (rc = read_num(ctx, dax, dir, "size", 10, &mem->size)))
-		return rc;
+	    (rc = read_num(ctx, dax, dir, "size", 10, &mem->size))) {
+		if (rc != -EACCES)
+			return rc;
+		mem->range_unknown = 1;		/* resource is 0400 */
+	}
 	snprintf(p, sizeof(p), "%s/target_node", dir);
-	if (!read_line(p, buf, sizeof(buf))) {
+	if (!util_sysfs_read(p, buf, sizeof(buf))) {
 		long n;
 		char *end;
 
@@ -453,11 +370,11 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 		mem->target_node = (int)n;
 	}
 
-	mkpath(ctx, dir, sizeof(dir), MEM_DIR);
+	util_sysfs_path(&ctx->sys, dir, sizeof(dir), MEM_DIR);
 	snprintf(p, sizeof(p), "%s/block_size_bytes", dir);
-	if (read_line(p, buf, sizeof(buf)))
-		return 0;	/* no memory hotplug: no block information */
-	if (dcd_parse_u64(buf, 16, &v) || !v || (v & (v - 1)))
+	if (mem->range_unknown || util_sysfs_read(p, buf, sizeof(buf)))
+		return 0;	/* no memory hotplug, or not ours to see: no block information */
+	if (util_sysfs_parse_u64(buf, 16, &v) || !v || (v & (v - 1)))
 		return dcd_seterr(ctx, -EINVAL, "memory: block_size_bytes: malformed value '%s'",
 				  buf);
 	mem->block_size = v;
@@ -474,9 +391,11 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 		mem->blocks++;
 		snprintf(bdir, sizeof(bdir), "%s/memory%llu", dir, (unsigned long long)k);
 		snprintf(p, sizeof(p), "%s/state", bdir);
-		rc = read_line(p, buf, sizeof(buf));
+		rc = util_sysfs_read(p, buf, sizeof(buf));
 		if (rc == -ENOENT)
 			continue;	/* not added (devdax) */
+		if (rc == -EACCES)
+			goto unknown;
 		if (rc)
 			return dcd_seterr(ctx, rc, "memory%llu: state: %s",
 					  (unsigned long long)k, strerror(-rc));
@@ -488,7 +407,7 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 					  (unsigned long long)k, buf);
 		mem->online_blocks++;
 		snprintf(p, sizeof(p), "%s/valid_zones", bdir);
-		if (!read_line(p, buf, sizeof(buf))) {
+		if (!util_sysfs_read(p, buf, sizeof(buf))) {
 			/* an online block shows its zone only */
 			if (!strcmp(buf, "Movable"))
 				movable++;
@@ -499,13 +418,21 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 		while (d && (de = readdir(d))) {
 			int node;
 
-			if (name_id(de->d_name, "node", &node)) {
+			if (sscanf(de->d_name, "node%d", &node) == 1) {
 				mem->node = node;
 				break;
 			}
 		}
 		if (d)
 			closedir(d);
+	}
+	if (0) {
+unknown:
+		mem->range_unknown = 1;
+		mem->block_size = 0;
+		mem->blocks = mem->blocks_present = mem->online_blocks = 0;
+		mem->node = -1;
+		return 0;
 	}
 	if (movable && normal)
 		mem->zone = DCD_ZONE_MIXED;
@@ -516,6 +443,11 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 	return 0;
 }
 
+int dcd_dax_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
+{
+	return read_mem(ctx, dax, mem);
+}
+
 /* memdev of CXL region <region>: its target0 decoder sits under .../memN/ */
 static struct dcd_memdev *region_memdev(struct dcd_ctx *ctx, const char *region)
 {
@@ -523,12 +455,12 @@ static struct dcd_memdev *region_memdev(struct dcd_ctx *ctx, const char *region)
 	char *s;
 	int id, i;
 
-	mkpath(ctx, p, sizeof(p), CXL_DEVS "/%s/target0", region);
-	if (!read_line(p, dec, sizeof(dec)) && dec[0]) {
-		mkpath(ctx, p, sizeof(p), CXL_DEVS "/%s", dec);
+	util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS "/%s/target0", region);
+	if (!util_sysfs_read(p, dec, sizeof(dec)) && dec[0]) {
+		util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS "/%s", dec);
 		if (realpath(p, real)) {
 			for (s = strtok(real, "/"); s; s = strtok(NULL, "/"))
-				if (name_id(s, "mem", &id))
+				if (name_id(s, UTIL_DEV_MEMDEV, &id))
 					for (i = 0; i < ctx->nr_memdevs; i++)
 						if (ctx->memdevs[i].id == id)
 							return &ctx->memdevs[i];
@@ -545,7 +477,7 @@ static int add_extent(struct dcd_ctx *ctx, const char *dax_region, int rid,
 	uint64_t res;
 	int rc;
 
-	mkpath(ctx, dir, sizeof(dir), CXL_DEVS "/%s/%s", dax_region, name);
+	util_sysfs_path(&ctx->sys, dir, sizeof(dir), CXL_DEVS "/%s/%s", dax_region, name);
 	e = new_extent(ctx);
 	if (!e)
 		return dcd_seterr(ctx, -ENOMEM, "out of memory");
@@ -553,36 +485,54 @@ static int add_extent(struct dcd_ctx *ctx, const char *dax_region, int rid,
 	snprintf(e->dax_region, sizeof(e->dax_region), "%s", dax_region);
 	snprintf(region, sizeof(region), "region%d", rid);
 	snprintf(e->region, sizeof(e->region), "%s", region);
-	if ((rc = read_num(ctx, name, dir, "dpa", 16, &e->dpa)) ||
-	    (rc = read_num(ctx, name, dir, "offset", 16, &e->offset)) ||
-	    (rc = read_num(ctx, name, dir, "length", 16, &e->length)))
-		return rc;
-	if (!e->length)
+	/* each unreadable attribute (EACCES) leaves its field unknown */
+#define NUM(attr, field, bit) \
+	rc = read_num(ctx, name, dir, attr, 16, &e->field); \
+	if (rc == -EACCES) \
+		e->unknown |= bit; \
+	else if (rc) \
+		return rc
+	NUM("dpa", dpa, DCD_UNK_DPA);
+	NUM("offset", offset, DCD_UNK_OFFSET);
+	NUM("length", length, DCD_UNK_LENGTH);
+#undef NUM
+	if (!e->length && !(e->unknown & DCD_UNK_LENGTH))
 		return dcd_seterr(ctx, -EINVAL, "%s: length: zero", name);
 	snprintf(p, sizeof(p), "%s/uuid", dir);
-	if ((rc = read_line(p, buf, sizeof(buf))))
+	rc = util_sysfs_read(p, buf, sizeof(buf));
+	if (rc == -EACCES) {
+		e->unknown |= DCD_UNK_TAG;
+	} else if (rc) {
 		return dcd_seterr(ctx, rc, "%s: uuid: %s", name, strerror(-rc));
-	if (strlen(buf) != 36 || buf[8] != '-' || buf[13] != '-' || buf[18] != '-' ||
-	    buf[23] != '-' || strspn(buf, "0123456789abcdefABCDEF-") != 36)
-		return dcd_seterr(ctx, -EINVAL, "%s: uuid: malformed value '%s'", name, buf);
-	snprintf(e->tag, sizeof(e->tag), "%s", buf);
+	} else {
+		if (strlen(buf) != 36 || buf[8] != '-' || buf[13] != '-' || buf[18] != '-' ||
+		    buf[23] != '-' || strspn(buf, "0123456789abcdefABCDEF-") != 36)
+			return dcd_seterr(ctx, -EINVAL, "%s: uuid: malformed value '%s'", name,
+					  buf);
+		snprintf(e->tag, sizeof(e->tag), "%s", buf);
+	}
 	snprintf(p, sizeof(p), "%s/state", dir);
-	if ((rc = read_line(p, buf, sizeof(buf))))
+	rc = util_sysfs_read(p, buf, sizeof(buf));
+	if (rc == -EACCES)
+		e->unknown |= DCD_UNK_STATE;
+	else if (rc)
 		return dcd_seterr(ctx, rc, "%s: state: %s", name, strerror(-rc));
-	if (dcd_parse_state(buf, &e->state))
+	else if (dcd_parse_state(buf, &e->state))
 		return dcd_seterr(ctx, -EINVAL, "%s: state: malformed value '%s'", name, buf);
 
-	mkpath(ctx, p, sizeof(p), CXL_DEVS "/%s", region);
-	if (path_exists(p) && !read_num(ctx, region, p, "resource", 16, &res)) {
+	util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS "/%s", region);
+	if (!(e->unknown & DCD_UNK_OFFSET) && util_sysfs_exists(p) &&
+	    !read_num(ctx, region, p, "resource", 16, &res)) {
 		e->hpa = res + e->offset;
 		e->has_hpa = 1;
 	}
 	ctx->err[0] = '\0';
 	e->memdev = region_memdev(ctx, region);
-	e->dc_region = dc_region_of(e->memdev, e->dpa);
+	if (!(e->unknown & DCD_UNK_DPA))
+		e->dc_region = dc_region_of(e->memdev, e->dpa);
 
 	snprintf(p, sizeof(p), "%s/dax", dir);
-	rc = dcd_link_name(p, e->dax, sizeof(e->dax));
+	rc = util_sysfs_link_name(p, e->dax, sizeof(e->dax));
 	if (rc && rc != -ENOENT)
 		return dcd_seterr(ctx, rc, "%s: dax: %s", name, strerror(-rc));
 	if (!rc) {
@@ -621,19 +571,19 @@ int dcd_refresh(struct dcd_ctx *ctx)
 
 	clear(ctx);
 	ctx->err[0] = '\0';
-	mkpath(ctx, p, sizeof(p), "sys/module/cxl_dcd");
-	if (!path_exists(p))
+	util_sysfs_path(&ctx->sys, p, sizeof(p), "sys/module/cxl_dcd");
+	if (!util_sysfs_exists(p))
 		return dcd_seterr(ctx, -DCD_ENOMODULE, "cxl_dcd is not loaded");
-	mkpath(ctx, p, sizeof(p), CXL_DEVS);
+	util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS);
 	d = opendir(p);
 	if (!d)
 		return dcd_seterr(ctx, -DCD_ENODCD, "no DC memdev: %s: %s", CXL_DEVS,
 				  strerror(errno));
 	while (!rc && (de = readdir(d))) {
-		if (!name_id(de->d_name, "mem", &id))
+		if (!name_id(de->d_name, UTIL_DEV_MEMDEV, &id))
 			continue;
-		mkpath(ctx, p, sizeof(p), CXL_DEVS "/%s/dcd", de->d_name);
-		if (path_exists(p))
+		util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS "/%s/dcd", de->d_name);
+		if (util_sysfs_exists(p))
 			rc = add_memdev(ctx, de->d_name, id);
 	}
 	closedir(d);
@@ -649,17 +599,17 @@ int dcd_refresh(struct dcd_ctx *ctx)
 	if (rc)
 		goto fail;
 
-	mkpath(ctx, p, sizeof(p), CXL_DEVS);
+	util_sysfs_path(&ctx->sys, p, sizeof(p), CXL_DEVS);
 	d = opendir(p);
 	while (!rc && d && (de = readdir(d))) {
 		char rdir[PATH_MAX], rname[DCD_NAME_MAX];
 		struct dirent *xe;
 		DIR *rd;
 
-		if (!name_id(de->d_name, "dax_region", &id))
+		if (!name_id(de->d_name, UTIL_DEV_DAX_REGION, &id))
 			continue;
 		snprintf(rname, sizeof(rname), "%s", de->d_name);
-		mkpath(ctx, rdir, sizeof(rdir), CXL_DEVS "/%s", rname);
+		util_sysfs_path(&ctx->sys, rdir, sizeof(rdir), CXL_DEVS "/%s", rname);
 		rd = opendir(rdir);
 		while (!rc && rd && (xe = readdir(rd))) {
 			if (strncmp(xe->d_name, "extent", 6))
@@ -683,21 +633,10 @@ fail:
 int dcd_ctx_new(struct dcd_ctx **out, const char *root)
 {
 	struct dcd_ctx *ctx = calloc(1, sizeof(*ctx));
-	size_t n;
-
 	*out = NULL;
 	if (!ctx)
 		return -ENOMEM;
-	if (!root)
-		root = getenv("DCDCTL_SYSFS_ROOT");
-	if (!root || !*root)
-		root = "/";
-	snprintf(ctx->root, sizeof(ctx->root), "%s", root);
-	n = strlen(ctx->root);
-	while (n > 1 && ctx->root[n - 1] == '/')
-		ctx->root[--n] = '\0';
-	if (!strcmp(ctx->root, "/"))
-		ctx->root[0] = '\0';	/* paths are "<root>/sys/..." */
+	util_sysfs_init(&ctx->sys, root);
 	*out = ctx;
 	return dcd_refresh(ctx);
 }
@@ -764,8 +703,11 @@ int dcd_online_extent(struct dcd_ctx *ctx, struct dcd_extent *e, int movable)
 
 	if (!e->dax[0])
 		return dcd_seterr(ctx, -ENXIO, "%s: no DAX device", extent_label(e));
-	if ((rc = read_mem(ctx, e->dax, &e->mem)))
-		return rc;
+	/*
+	 * e->mem was read with e, just before (dcd_refresh(): the CLI's
+	 * context, the monitor's reconcile): not again on the way to the
+	 * first write, which the monitor's reaction time is made of.
+	 */
 	if (online_done(&e->mem, movable))
 		return 1;
 	if (e->state == DCD_EXT_RELEASE_PENDING)
@@ -818,4 +760,75 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 				  dcd_mode_name(e->mem.mode), e->mem.online_blocks,
 				  e->mem.blocks_present);
 	return 0;
+}
+
+/* ---- sysfs with messages, for the commands that change state ---- */
+
+void dcd_path(struct dcd_ctx *ctx, char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = strlen(util_sysfs_path(&ctx->sys, buf, len, "%s", ""));
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+int dcd_write(struct dcd_ctx *ctx, const char *path, const char *val)
+{
+	int err = util_sysfs_write(path, val);
+
+	if (!err)
+		return 0;
+	if (err == -EACCES)
+		return dcd_seterr(ctx, err, "%s: write: permission denied",
+				  util_sysfs_attr_name(path));
+	return dcd_seterr(ctx, err, "%s: write '%.*s': %s", util_sysfs_attr_name(path),
+			  (int)strcspn(val, "\n"), val, strerror(-err));
+}
+
+int dcd_read(struct dcd_ctx *ctx, const char *path, char *buf, size_t len)
+{
+	int err = util_sysfs_read(path, buf, len);
+
+	if (err)
+		return dcd_seterr(ctx, err, "%s: %s", util_sysfs_attr_name(path), strerror(-err));
+	return 0;
+}
+
+int dcd_read_u64(struct dcd_ctx *ctx, const char *path, uint64_t *out)
+{
+	char buf[128];
+	int rc = dcd_read(ctx, path, buf, sizeof(buf));
+
+	if (rc)
+		return rc;
+	/* sysfs prints sizes and addresses as 0x..., counts in decimal */
+	if (util_sysfs_parse_u64(buf, strncmp(buf, "0x", 2) ? 10 : 16, out))
+		return dcd_seterr(ctx, -EINVAL, "%s: malformed value '%s'",
+				  util_sysfs_attr_name(path), buf);
+	return 0;
+}
+
+void dcd_mark(const char *fmt, ...)
+{
+	static int fd = -2;
+	char buf[256];
+	va_list ap;
+	int n;
+
+	if (fd == -2) {
+		const char *p = getenv("DCDCTL_TRACE_MARKER");
+
+		fd = p && *p ? open(p, O_WRONLY | O_CLOEXEC) : -1;
+	}
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "dcdctl: ");
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (write(fd, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n) < 0)
+		fd = -1;
 }

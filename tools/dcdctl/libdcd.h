@@ -6,6 +6,11 @@
  * dcdctl, a fake in the unit tests). All paths live under a root directory
  * (env DCDCTL_SYSFS_ROOT, default "/") so tests run on a fake tree.
  *
+ * What a user may not read (EACCES: DAX device resource is 0400, so are
+ * other attributes on some kernels) is not an error: the field is marked
+ * unknown (the DCD_UNK_* bits, mem.range_unknown, dc region unknown) and
+ * `dcdctl list` omits it, as `cxl list` does.
+ *
  * Everything is read once by dcd_ctx_new()/dcd_refresh(); the objects are
  * owned by the context and valid until the next refresh or dcd_ctx_free().
  * Errors are negative errno; dcd_strerror(ctx) holds the one-line message
@@ -46,6 +51,7 @@ enum dcd_zone {
 
 struct dcd_mem {
 	enum dcd_dax_mode mode;
+	int range_unknown;		/* resource unreadable: no size, blocks, zone */
 	uint64_t resource, size;	/* daxN.M HPA range */
 	int target_node;		/* -1 if unknown */
 	uint64_t block_size;		/* memory block size, 0 if unknown */
@@ -58,6 +64,15 @@ struct dcd_mem {
 };
 
 struct dcd_memdev;
+
+/* extent attributes that could not be read (not root) */
+enum {
+	DCD_UNK_DPA = 1 << 0,
+	DCD_UNK_OFFSET = 1 << 1,
+	DCD_UNK_LENGTH = 1 << 2,
+	DCD_UNK_TAG = 1 << 3,
+	DCD_UNK_STATE = 1 << 4,
+};
 
 struct dcd_extent {
 	char name[DCD_NAME_MAX];	/* extentX.Y, "" for an orphan */
@@ -72,10 +87,12 @@ struct dcd_extent {
 	enum dcd_extent_state state;
 	char dax[DCD_NAME_MAX];		/* daxN.M, "" if none */
 	struct dcd_mem mem;		/* valid when dax[0] */
+	unsigned int unknown;		/* DCD_UNK_* */
 };
 
 struct dcd_dc_region {
 	int id;
+	int unknown;			/* geometry unreadable: only the id is known */
 	uint64_t base, decode_length, length, block_size;
 	unsigned int dsmad_handle, flags;
 };
@@ -85,6 +102,7 @@ struct dcd_memdev {
 	int id;
 	uint64_t dc_size;		/* dynamic_ram_1/size */
 	int has_dc_size;
+	int regions_unknown;		/* dcd/region_count unreadable */
 	int nr_dc_regions;
 	struct dcd_dc_region dc_regions[DCD_MAX_DC_REGIONS];
 };
@@ -127,6 +145,9 @@ const char *dcd_mode_name(enum dcd_dax_mode m);
 const char *dcd_zone_name(enum dcd_zone z);
 int dcd_tag_is_null(const char *tag);
 
+/* the state of DAX device dax (daxN.M) and its memory blocks, read now */
+int dcd_dax_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem);
+
 /*
  * Actions on one extent's DAX device. Each re-reads the state afterwards
  * and checks it: 0 done, 1 already in that state (nothing done), -errno.
@@ -134,9 +155,17 @@ int dcd_tag_is_null(const char *tag);
 int dcd_online_extent(struct dcd_ctx *ctx, struct dcd_extent *e, int movable);
 int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e);
 
-/* helpers, exported for the tests */
-int dcd_parse_u64(const char *s, int base, uint64_t *out);	/* base 16: "0x" optional */
-int dcd_link_name(const char *path, char *out, size_t len);	/* basename of a link target */
-const char *dcd_size_str(uint64_t v, char *buf, unsigned long len);
+/*
+ * Profiling: with DCDCTL_TRACE_MARKER=<tracefs>/trace_marker in the
+ * environment, a line per step of the monitor's path from uevent to
+ * onlining goes to the kernel trace, beside the kernel's own events
+ * (Documentation/performance.rst). Otherwise nothing.
+ */
+__attribute__((format(printf, 1, 2)))
+void dcd_mark(const char *fmt, ...);
+
+/* the context's sysfs root (tools/lib/sysfs.h) */
+struct util_sysfs;
+const struct util_sysfs *dcd_sysfs(struct dcd_ctx *ctx);
 
 #endif

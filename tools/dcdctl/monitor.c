@@ -40,6 +40,7 @@
 
 #include "dcdctl.h"
 #include "monitor.h"
+#include "notify.h"
 
 /* ---- uevents ---- */
 
@@ -534,8 +535,12 @@ static void act_online(struct dcd_mon *mon, struct dcd_extent *e, struct dcd_mon
 		       const struct dcd_pol_rule *r)
 {
 	const char *action = r->movable ? "online-movable" : "online-normal";
-	int rc = dcd_online_extent(mon->ctx, e, r->movable);
 	int64_t d;
+	int rc;
+
+	dcd_mark("online %s %s", e->name, e->dax);
+	rc = dcd_online_extent(mon->ctx, e, r->movable);
+	dcd_mark("online %s done: %d", e->name, rc);
 
 	if (rc >= 0) {
 		m->handled = 1;
@@ -592,6 +597,7 @@ int dcd_mon_reconcile(struct dcd_mon *mon, int64_t *next_ms)
 	int i, rc, is_new;
 
 	*next_ms = INT64_MAX;
+	dcd_mark("reconcile");
 	rc = dcd_refresh(mon->ctx);
 	if (rc == -ENOENT || rc == -EINVAL) {
 		/* an object went away while it was read: once more */
@@ -599,6 +605,7 @@ int dcd_mon_reconcile(struct dcd_mon *mon, int64_t *next_ms)
 	}
 	if (rc)
 		return rc;
+	dcd_mark("refreshed: %d extents", dcd_nr_extents(mon->ctx));
 	for (i = 0; i < mon->nr_ext; i++)
 		mon->ext[i].seen = 0;
 	dcd_extent_foreach(mon->ctx, i, e) {
@@ -750,6 +757,7 @@ static int drain_uevents(struct dcd_mon *mon, int fd)
 			continue;
 		if (dcd_uevent_parse(buf, (size_t)n, &ev) || !dcd_uevent_relevant(&ev))
 			continue;
+		dcd_mark("uevent %s %s", ev.action, ev.devpath);
 		dcd_mon_emit(mon, EV(.event = "uevent", .uevent = &ev), NULL);
 		/* its name may come back for a new extent before the next reconcile */
 		if (!strcmp(ev.action, "remove") && !strncmp(ev.name, "extent", 6))
@@ -763,7 +771,7 @@ static int parse_secs(const char *opt, const char *v, int min, int *out_ms)
 {
 	uint64_t s;
 
-	if (dcd_parse_u64(v, 10, &s) || s < (uint64_t)min || s > 86400) {
+	if (util_parse_num(v, &s, NULL) || s < (uint64_t)min || s > 86400) {
 		fprintf(stderr, "dcdctl monitor: --%s: '%s' is not a number of seconds "
 			"(%d-86400)\n", opt, v, min);
 		return -EINVAL;
@@ -791,7 +799,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 			       .now = mono_ms };
 	const char *policy = NULL;
 	char err[600];
-	int c, rc, nlfd = -1, own = 0, stop = 0, exit_rc = DCD_EXIT_OK, last_rc = 0;
+	int c, rc, nlfd = -1, own = 0, stop = 0, exit_rc = DCD_EXIT_OK, last_rc = 0, ready = 0;
 	int64_t next_retry, next_reconcile;
 	sigset_t mask, old;
 	uint64_t v;
@@ -816,7 +824,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 				return DCD_EXIT_USAGE;
 			break;
 		case O_RETRIES:
-			if (dcd_parse_u64(optarg, 10, &v) || !v || v > 1000) {
+			if (util_parse_num(optarg, &v, NULL) || !v || v > 1000) {
 				fprintf(stderr, "dcdctl monitor: --retries: '%s' is not 1-1000\n",
 					optarg);
 				return DCD_EXIT_USAGE;
@@ -871,7 +879,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 			return dcd_exit_code(rc);
 		}
 		if (!dcd_root(ctx)[0])
-			dcd_set_dax_ops(ctx, &dcd_libdaxctl_ops, NULL);
+			dcd_set_dax_ops(ctx, &dcd_sysfs_ops, NULL);
 	}
 	mon.ctx = ctx;
 
@@ -931,6 +939,11 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 				next_retry = now + 1000;
 			last_rc = rc;
 			next_reconcile = mon.now() + mon.conf.reconcile_ms;
+			if (!ready && !mon.conf.once) {
+				/* systemd Type=notify: listening, first reconcile done */
+				util_sd_notify("READY=1\nSTATUS=watching uevents");
+				ready = 1;
+			}
 			if (mon.conf.once && next_retry == INT64_MAX)
 				break;
 			continue;
@@ -967,6 +980,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 					continue;
 				}
 				dcd_mon_emit(&mon, EV(.event = "stop"), "signal %u", si.ssi_signo);
+				util_sd_notify("STOPPING=1");
 				stop = 1;
 			}
 		}

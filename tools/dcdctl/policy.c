@@ -39,22 +39,6 @@ static int is_uuid(const char *s)
 }
 
 /* "mem0" or "0" with @prefix "mem"; "" if malformed */
-static int dev_arg(const char *v, const char *prefix, char *out, size_t len)
-{
-	size_t n = strlen(prefix);
-	const char *num = v;
-
-	if (!strncmp(v, prefix, n))
-		num = v + n;
-	if (!*num || strlen(num) > 9)
-		return -EINVAL;
-	for (const char *c = num; *c; c++)
-		if (!isdigit((unsigned char)*c))
-			return -EINVAL;
-	snprintf(out, len, "%s%s", prefix, num);
-	return 0;
-}
-
 __attribute__((format(printf, 5, 6)))
 static int bad(char *err, size_t len, const char *name, int line, const char *fmt, ...)
 {
@@ -118,12 +102,12 @@ static int parse_line(char *s, int line, struct dcd_pol_rule *r, const char *nam
 		} else if (!strcmp(tok, "memdev")) {
 			if (r->memdev[0])
 				return bad(err, len, name, line, "memdev given twice");
-			if (dev_arg(val, "mem", r->memdev, sizeof(r->memdev)))
+			if (util_dev_name(UTIL_DEV_MEMDEV, val, r->memdev, sizeof(r->memdev)))
 				return bad(err, len, name, line, "memdev: '%s' is not memX", val);
 		} else if (!strcmp(tok, "region")) {
 			if (r->region[0])
 				return bad(err, len, name, line, "region given twice");
-			if (dev_arg(val, "region", r->region, sizeof(r->region)))
+			if (util_dev_name(UTIL_DEV_REGION, val, r->region, sizeof(r->region)))
 				return bad(err, len, name, line, "region: '%s' is not regionX",
 					   val);
 		} else if (!strcmp(tok, "size") || !strcmp(tok, "min-size") ||
@@ -135,10 +119,10 @@ static int parse_line(char *s, int line, struct dcd_pol_rule *r, const char *nam
 
 			if ((*has)++)
 				return bad(err, len, name, line, "%s given twice", tok);
-			if (dcd_parse_size(val, v))
-				return bad(err, len, name, line,
-					   "%s: '%s' is not a size (e.g. 256M, 1G, 0x10000000)",
-					   tok, val);
+			const char *why;
+
+			if (util_parse_size(val, v, &why))
+				return bad(err, len, name, line, "%s: '%s': %s", tok, val, why);
 		} else {
 			return bad(err, len, name, line, "unknown key '%s' (zone, tag, memdev, "
 				   "region, size, min-size, max-size)", tok);

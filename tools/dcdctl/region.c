@@ -2,8 +2,11 @@
 /*
  * dcdctl create-region / destroy-region: a 1-way ram region over a DC
  * memdev's DC partition (cxl_dcd registers it as the core's "ram"
- * partition), made through the cxl core's sysfs so that no cxl-cli able to
- * create ram regions is needed (Debian 12's ndctl 76.1 is not).
+ * partition), so that no cxl-cli able to create ram regions is needed
+ * (Debian 12's ndctl 76.1 is not). On the real sysfs the topology walk and
+ * the steps go through libcxl (region-cxl.c; only create_ram_region, which
+ * libcxl 76.1 lacks, is written directly); on a fake tree
+ * (DCDCTL_SYSFS_ROOT, the unit tests) the same steps are sysfs writes here.
  *
  * Create: root decoder create_ram_region, region interleave_ways = 1,
  * interleave_granularity (the root decoder's), size; endpoint decoder
@@ -23,21 +26,11 @@
 #include <dirent.h>
 
 #include "dcdctl.h"
+#include "region.h"
 
 #define CXLD "sys/bus/cxl/devices"
 #define REGION_DRV "sys/bus/cxl/drivers/cxl_region"
-#define SZ_256M (256ULL << 20)
-
-/* "<prefix><digits>[.<digits>]" */
-static int is_dev(const char *name, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	const char *s = name + n;
-
-	if (strncmp(name, prefix, n) || !*s)
-		return 0;
-	return strspn(s, "0123456789.") == strlen(s) && s[0] != '.';
-}
+#define SZ_256M DCD_REGION_ALIGN
 
 /* the endpoint port (endpointN) whose uport is memdev */
 static int find_endpoint(struct dcd_ctx *ctx, const char *memdev, char *ep, size_t len)
@@ -50,10 +43,10 @@ static int find_endpoint(struct dcd_ctx *ctx, const char *memdev, char *ep, size
 	dcd_path(ctx, p, sizeof(p), CXLD);
 	d = opendir(p);
 	while (d && (de = readdir(d))) {
-		if (!is_dev(de->d_name, "endpoint"))
+		if (!util_is_dev(UTIL_DEV_ENDPOINT, de->d_name))
 			continue;
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/uport", de->d_name);
-		if (!dcd_link_name(p, up, sizeof(up)) && !strcmp(up, memdev)) {
+		if (!util_sysfs_link_name(p, up, sizeof(up)) && !strcmp(up, memdev)) {
 			snprintf(ep, len, "%s", de->d_name);
 			rc = 0;
 			break;
@@ -94,9 +87,9 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", ep);
 	if (realpath(p, real)) {
 		for (s = strtok_r(real, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
-			if (is_dev(s, "root")) {
+			if (util_is_dev(UTIL_DEV_ROOT, s)) {
 				snprintf(root, sizeof(root), "%s", s);
-			} else if (root[0] && is_dev(s, "port")) {
+			} else if (root[0] && util_is_dev(UTIL_DEV_PORT, s)) {
 				snprintf(hb, sizeof(hb), "%s", s);
 				break;
 			}
@@ -107,7 +100,7 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s", root);
 		d = opendir(p);
 		while (d && (de = readdir(d))) {
-			if (!is_dev(de->d_name, "dport"))
+			if (strncmp(de->d_name, "dport", 5))
 				continue;
 			dcd_path(ctx, p, sizeof(p), CXLD "/%s/%s", root, de->d_name);
 			if (same_dev(p, q)) {
@@ -124,7 +117,7 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 	while (d && (de = readdir(d))) {
 		uint64_t cap;
 
-		if (strncmp(de->d_name, prefix, strlen(prefix)) || !is_dev(de->d_name, "decoder"))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) || !util_is_dev(UTIL_DEV_DECODER, de->d_name))
 			continue;
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/cap_ram", de->d_name);
 		if (dcd_read_u64(ctx, p, &cap) || cap != 1)
@@ -153,11 +146,7 @@ static int find_root_decoder(struct dcd_ctx *ctx, const char *ep, char *out, siz
 			  nr_ram ? "single " : "", nr_ram ? ": choose one with -d" : "");
 }
 
-struct plan {
-	char memdev[DCD_NAME_MAX], ep[DCD_NAME_MAX], root[DCD_NAME_MAX];
-	char epd[DCD_NAME_MAX], region[DCD_NAME_MAX];
-	uint64_t size, ig;
-};
+#define plan dcd_region_plan
 
 enum stage { ST_NONE, ST_CREATED, ST_SIZED, ST_DPA, ST_TARGET, ST_COMMIT, ST_BOUND };
 
@@ -179,7 +168,7 @@ static int pick_endpoint_decoder(struct dcd_ctx *ctx, struct plan *pl, uint64_t 
 	dcd_path(ctx, p, sizeof(p), CXLD);
 	d = opendir(p);
 	while (!rc && d && (de = readdir(d))) {
-		if (strncmp(de->d_name, prefix, strlen(prefix)) || !is_dev(de->d_name, "decoder"))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) || !util_is_dev(UTIL_DEV_DECODER, de->d_name))
 			continue;
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/dpa_size", de->d_name);
 		rc = dcd_read_u64(ctx, p, &v);
@@ -253,7 +242,7 @@ static struct json_object *region_json(struct dcd_ctx *ctx, struct plan *pl, int
 	}
 	if (human)
 		json_object_object_add(o, "size", json_object_new_string(
-			dcd_size_str(pl->size, buf, sizeof(buf))));
+			util_size_human(pl->size, buf, sizeof(buf))));
 	else
 		json_object_object_add(o, "size", json_object_new_uint64(pl->size));
 	json_object_object_add(o, "type", json_object_new_string("ram"));
@@ -270,22 +259,9 @@ static struct json_object *region_json(struct dcd_ctx *ctx, struct plan *pl, int
 	json_object_object_add(o, "mappings", maps);
 	snprintf(buf, sizeof(buf), "dax_region%s", pl->region + 6);
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", buf);
-	if (dcd_exists(p))
+	if (util_sysfs_exists(p))
 		json_object_object_add(o, "dax_region", json_object_new_string(buf));
 	return o;
-}
-
-/* "mem0" or "0" -> "mem0"; "" if neither */
-static void norm_name(const char *arg, const char *prefix, char *buf, size_t len)
-{
-	uint64_t v;
-
-	if (!dcd_parse_u64(arg, 10, &v))
-		snprintf(buf, len, "%s%llu", prefix, (unsigned long long)v);
-	else if (is_dev(arg, prefix))
-		snprintf(buf, len, "%s", arg);
-	else
-		buf[0] = '\0';
 }
 
 static void create_usage(FILE *f)
@@ -307,16 +283,18 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 
 	if (!dcd_find_memdev(ctx, pl->memdev)) {
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s", pl->memdev);
-		if (dcd_exists(p))
+		if (util_sysfs_exists(p))
 			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC memdev", pl->memdev);
 		return dcd_seterr(ctx, -ENOENT, "%s: no such memdev", pl->memdev);
 	}
+	if (util_sysfs_is_real(dcd_sysfs(ctx)))
+		return dcd_cxl_create_region(ctx, pl, has_size);
 	rc = find_endpoint(ctx, pl->memdev, pl->ep, sizeof(pl->ep));
 	if (rc)
 		return rc;
 	if (pl->root[0]) {
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/create_ram_region", pl->root);
-		if (!dcd_exists(p))
+		if (!util_sysfs_exists(p))
 			return dcd_seterr(ctx, -ENOENT, "%s: no such root decoder", pl->root);
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/cap_ram", pl->root);
 		if ((rc = dcd_read_u64(ctx, p, &v)))
@@ -336,8 +314,8 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 				  pl->memdev);
 	if (pl->size > avail)
 		return dcd_seterr(ctx, -ENOSPC, "%s: %s requested, only %s of DC capacity free",
-				  pl->memdev, dcd_size_str(pl->size, p, 64),
-				  dcd_size_str(avail, buf, sizeof(buf)));
+				  pl->memdev, util_size_human(pl->size, p, 64),
+				  util_size_human(avail, buf, sizeof(buf)));
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/interleave_granularity", pl->root);
 	if ((rc = dcd_read_u64(ctx, p, &pl->ig)))
 		return rc;
@@ -346,14 +324,14 @@ static int do_create(struct dcd_ctx *ctx, struct plan *pl, int has_size)
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/create_ram_region", pl->root);
 	if ((rc = dcd_read(ctx, p, pl->region, sizeof(pl->region))))
 		return rc;
-	if (!is_dev(pl->region, "region"))
+	if (!util_is_dev(UTIL_DEV_REGION, pl->region))
 		return dcd_seterr(ctx, -EINVAL, "%s: create_ram_region: malformed value '%s'",
 				  pl->root, pl->region);
 	if ((rc = dcd_write(ctx, p, pl->region)))
 		return rc;
 	st = ST_CREATED;
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", pl->region);
-	if (!dcd_exists(p)) {
+	if (!util_sysfs_exists(p)) {
 		rc = dcd_seterr(ctx, -ENXIO, "%s: %s did not appear", pl->root, pl->region);
 		goto fail;
 	}
@@ -403,6 +381,7 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 	};
 	struct plan pl = { 0 };
 	struct json_object *o;
+	const char *why;
 	char sz[64];
 	int c, rc, own, human = 0, has_size = 0;
 
@@ -410,27 +389,30 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 	while ((c = getopt_long(argc, argv, "m:s:d:uh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			norm_name(optarg, "mem", pl.memdev, sizeof(pl.memdev));
-			if (!pl.memdev[0]) {
+			if (util_dev_name(UTIL_DEV_MEMDEV, optarg, pl.memdev, sizeof(pl.memdev))) {
 				fprintf(stderr, "dcdctl create-region: bad memdev '%s'\n", optarg);
 				return DCD_EXIT_USAGE;
 			}
 			break;
 		case 's':
-			if (dcd_parse_size(optarg, &pl.size) || !pl.size || pl.size % SZ_256M) {
-				fprintf(stderr, "dcdctl create-region: bad size '%s' (a non-zero "
-					"multiple of 256M)\n", optarg);
+			if (util_parse_size(optarg, &pl.size, &why)) {
+				fprintf(stderr, "dcdctl create-region: --size '%s': %s\n", optarg,
+					why);
+				return DCD_EXIT_USAGE;
+			}
+			if (!pl.size || pl.size % SZ_256M) {
+				fprintf(stderr, "dcdctl create-region: --size '%s': not a non-zero "
+					"multiple of 256M\n", optarg);
 				return DCD_EXIT_USAGE;
 			}
 			has_size = 1;
 			break;
 		case 'd':
-			if (!is_dev(optarg, "decoder") || !strchr(optarg, '.')) {
+			if (util_dev_name(UTIL_DEV_DECODER, optarg, pl.root, sizeof(pl.root))) {
 				fprintf(stderr, "dcdctl create-region: bad root decoder '%s' "
 					"(decoderX.Y)\n", optarg);
 				return DCD_EXIT_USAGE;
 			}
-			snprintf(pl.root, sizeof(pl.root), "%s", optarg);
 			break;
 		case 'u':
 			human = 1;
@@ -462,7 +444,7 @@ int cmd_create_region(int argc, char **argv, struct dcd_ctx *ctx)
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	fprintf(stderr, "%s: created over %s (%s)\n", pl.region, pl.memdev,
-		dcd_size_str(pl.size, sz, sizeof(sz)));
+		util_size_human(pl.size, sz, sizeof(sz)));
 out:
 	if (own)
 		dcd_ctx_free(ctx);
@@ -481,30 +463,41 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 {
 	char p[PATH_MAX], root[DCD_NAME_MAX], epd[DCD_NAME_MAX] = "", ep[DCD_NAME_MAX];
 	char md[DCD_NAME_MAX], buf[64], list[256] = "";
+	int real = util_sysfs_is_real(dcd_sysfs(ctx));
 	struct dcd_extent *e;
 	int rc, i, busy = 0;
 	uint64_t v;
 
+	if (real) {
+		rc = dcd_cxl_region_target(ctx, region, epd, md);
+		if (rc)
+			return rc;
+		if (epd[0] && !dcd_find_memdev(ctx, md))
+			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC region (use cxl "
+					  "destroy-region)", region);
+		goto check_busy;
+	}
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s", region);
-	if (!dcd_exists(p))
+	if (!util_sysfs_exists(p))
 		return dcd_seterr(ctx, -ENOENT, "%s: no such region", region);
-	rc = dcd_parent_name(p, root, sizeof(root));
-	if (rc || !is_dev(root, "decoder"))
+	rc = util_sysfs_parent_name(p, root, sizeof(root));
+	if (rc || !util_is_dev(UTIL_DEV_DECODER, root))
 		return dcd_seterr(ctx, -EINVAL, "%s: no root decoder above it", region);
 	/* a DC region: its target is a decoder of a DC memdev's endpoint */
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/target0", region);
 	if (!dcd_read(ctx, p, epd, sizeof(epd)) && epd[0]) {
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s", epd);
-		if (dcd_parent_name(p, ep, sizeof(ep)))
+		if (util_sysfs_parent_name(p, ep, sizeof(ep)))
 			return dcd_seterr(ctx, -EINVAL, "%s: target0 %s: no such decoder", region,
 					  epd);
 		dcd_path(ctx, p, sizeof(p), CXLD "/%s/uport", ep);
-		if (dcd_link_name(p, md, sizeof(md)) || !dcd_find_memdev(ctx, md))
+		if (util_sysfs_link_name(p, md, sizeof(md)) || !dcd_find_memdev(ctx, md))
 			return dcd_seterr(ctx, -DCD_ENODCD, "%s: not a DC region (use cxl "
 					  "destroy-region)", region);
 	} else {
 		epd[0] = '\0';	/* never attached: nothing of it is DC memory */
 	}
+check_busy:
 	dcd_extent_foreach(ctx, i, e) {
 		if (strcmp(e->region, region) || !memory_in_use(e))
 			continue;
@@ -524,8 +517,10 @@ static int do_destroy(struct dcd_ctx *ctx, const char *region, int force)
 	if (busy)
 		return dcd_seterr(ctx, -EBUSY, "%s: busy: DC memory online in %s; offline it or "
 				  "use --force", region, list);
+	if (real)
+		return dcd_cxl_teardown_region(ctx, region);
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/driver", region);
-	if (dcd_exists(p) && (rc = wr(ctx, region, "%s/%s", REGION_DRV, "unbind")))
+	if (util_sysfs_exists(p) && (rc = wr(ctx, region, "%s/%s", REGION_DRV, "unbind")))
 		return rc;
 	dcd_path(ctx, p, sizeof(p), CXLD "/%s/commit", region);
 	if ((rc = dcd_read_u64(ctx, p, &v)))
@@ -576,8 +571,7 @@ int cmd_destroy_region(int argc, char **argv, struct dcd_ctx *ctx)
 		fprintf(stderr, "dcdctl destroy-region: give one region\n");
 		return DCD_EXIT_USAGE;
 	}
-	norm_name(argv[optind], "region", region, sizeof(region));
-	if (!region[0]) {
+	if (util_dev_name(UTIL_DEV_REGION, argv[optind], region, sizeof(region))) {
 		fprintf(stderr, "dcdctl destroy-region: bad region '%s'\n", argv[optind]);
 		return DCD_EXIT_USAGE;
 	}

@@ -51,7 +51,7 @@ static int target_gone(struct dcd_ctx *ctx, struct target *t)
 {
 	if (t->orphan)
 		return !orphan_listed(ctx, t->memdev, t->dpa);
-	return !dcd_exists(t->dir);
+	return !util_sysfs_exists(t->dir);
 }
 
 static int start_extent(struct dcd_ctx *ctx, struct dcd_extent *e, struct target *t)
@@ -72,7 +72,7 @@ static int start_extent(struct dcd_ctx *ctx, struct dcd_extent *e, struct target
 		return 0;	/* the kernel releases it now that it is not in use */
 	snprintf(p, sizeof(p), "%s/release", t->dir);
 	rc = dcd_write(ctx, p, "1\n");
-	if (rc == -ENOENT && !dcd_exists(t->dir))
+	if (rc == -ENOENT && !util_sysfs_exists(t->dir))
 		return 0;	/* gone meanwhile: released */
 	if (rc == -EBUSY)
 		return dcd_seterr(ctx, rc, "%s: busy: %s in use (open, mapped or system RAM)",
@@ -104,8 +104,7 @@ static int add_orphans(struct dcd_ctx *ctx, const char *arg, struct target **ts,
 	int i, any = 0;
 
 	snprintf(md, sizeof(md), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-	if (colon && (strncmp(colon + 1, "0x", 2) ? dcd_parse_u64(colon + 1, 10, &dpa) :
-		      dcd_parse_u64(colon + 1, 16, &dpa)))
+	if (colon && util_parse_num(colon + 1, &dpa, NULL))
 		return dcd_seterr(ctx, -EINVAL, "%s: bad DPA (memX:DPA)", arg);
 	if (!dcd_find_memdev(ctx, md))
 		return dcd_seterr(ctx, -ENOENT, "%s: no such DC memdev", md);
@@ -189,7 +188,7 @@ int cmd_release(int argc, char **argv, struct dcd_ctx *ctx)
 			break;
 		}
 		case 'w':
-			if (dcd_parse_u64(optarg, 10, &timeout) || timeout > 86400) {
+			if (util_parse_num(optarg, &timeout, NULL) || timeout > 86400) {
 				fprintf(stderr, "dcdctl release: bad timeout '%s' (0-86400 s)\n",
 					optarg);
 				free(orphans);

@@ -30,7 +30,7 @@ static void rn_slurp(const char *path, char *buf, size_t len)
 }
 
 /* "$DCDCTL <args>"; unpriv: as uid/gid 65534; returns the exit code */
-static int rn_dcdctl(int unpriv, const char *fmt, ...)
+static __attribute__((unused)) int rn_dcdctl(int unpriv, const char *fmt, ...)
 {
 	const char *bin = getenv("DCDCTL");
 	char args[600], cmd[1200], o[300], e[300];

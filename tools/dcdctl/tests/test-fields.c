@@ -31,6 +31,13 @@ static int check_list(const char *args, int human, char *bad, size_t len)
 	int rc = dcdctl("list %s", args);
 
 	a = json_tokener_parse(out);
+	if (human && a && json_object_is_type(a, json_type_object)) {
+		/* -u unwraps a single memdev, as cxl list -u does */
+		struct json_object *w = json_object_new_array();
+
+		json_object_array_add(w, a);
+		a = w;
+	}
 	if (rc || !a || !json_object_is_type(a, json_type_array)) {
 		snprintf(bad, len, "exit %d, %s", rc, err);
 		json_object_put(a);

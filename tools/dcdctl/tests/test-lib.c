@@ -2,6 +2,8 @@
 /* libdcd: enumeration of a fake cxl_dcd sysfs tree, and its error paths */
 #include "tap.h"
 #include "fake.h"
+#include "size.h"
+#include "sysfs.h"
 
 #include <errno.h>
 
@@ -37,15 +39,15 @@ int main(void)
 	int rc;
 
 	/* helpers */
-	ok(!dcd_parse_u64("0x10", 16, &v) && v == 16, "parse hex with 0x");
-	ok(!dcd_parse_u64("8000000", 16, &v) && v == 0x8000000, "parse hex without 0x");
-	ok(dcd_parse_u64("", 16, &v) && dcd_parse_u64("0x", 16, &v) &&
-	   dcd_parse_u64("-1", 10, &v) && dcd_parse_u64("12z", 10, &v) &&
-	   dcd_parse_u64(" 1", 10, &v) && dcd_parse_u64("0x1ffffffffffffffff", 16, &v),
+	ok(!util_sysfs_parse_u64("0x10", 16, &v) && v == 16, "parse hex with 0x");
+	ok(!util_sysfs_parse_u64("8000000", 16, &v) && v == 0x8000000, "parse hex without 0x");
+	ok(util_sysfs_parse_u64("", 16, &v) && util_sysfs_parse_u64("0x", 16, &v) &&
+	   util_sysfs_parse_u64("-1", 10, &v) && util_sysfs_parse_u64("12z", 10, &v) &&
+	   util_sysfs_parse_u64(" 1", 10, &v) && util_sysfs_parse_u64("0x1ffffffffffffffff", 16, &v),
 	   "parse rejects empty, bare 0x, sign, junk, space, overflow");
-	ok(!strcmp(dcd_size_str(128ULL << 20, buf, sizeof(buf)), "128.00 MiB (134.22 MB)"),
+	ok(!strcmp(util_size_human(128ULL << 20, buf, sizeof(buf)), "128.00 MiB (134.22 MB)"),
 	   "human size: %s", buf);
-	ok(!strcmp(dcd_size_str(512, buf, sizeof(buf)), "512"), "small size is plain");
+	ok(!strcmp(util_size_human(512, buf, sizeof(buf)), "512"), "small size is plain");
 
 	fk_build();
 	rc = reload();

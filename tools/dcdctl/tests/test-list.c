@@ -3,6 +3,7 @@
 #include "tap.h"
 #include "fake.h"
 #include "dcdctl.h"
+#include "nopriv.h"
 
 static struct json_object *get(struct json_object *o, const char *path)
 {
@@ -41,6 +42,7 @@ int main(void)
 	struct dcd_ctx *ctx;
 	struct dcd_filter f = { 0 };
 	struct json_object *a;
+	int i;
 
 	fk_build();
 	if (dcd_ctx_new(&ctx, NULL)) {
@@ -138,9 +140,58 @@ int main(void)
 	memset(&f, 0, sizeof(f));
 	f.memdev = "mem1";
 	a = dcd_list_json(ctx, &f);
-	ok(glen(a, "") == 0, "-M mem1 (not DC): empty array");
+	ok(glen(a, "") == 0, "-m mem1 (not DC): empty array");
 	json_object_put(a);
+	f.memdev = "mem1, 0";
+	a = dcd_list_json(ctx, &f);
+	ok(glen(a, "") == 1 && !strcmp(gs(a, "0.memdev"), "mem0"), "-m \"mem1, 0\": mem0");
+	json_object_put(a);
+	dcd_ctx_free(ctx);
 
+	/*
+	 * A user's view: the DAX devices' resource is 0400 in the kernel; here
+	 * a tag, a DC region's flags and the orphan list are unreadable too.
+	 * Nothing of it is an error; each unreadable value's key is left out.
+	 */
+	chmod(fk_p(DAXD "dax2.0/resource"), 0);
+	chmod(fk_p(DAXD "dax3.0/resource"), 0);
+	chmod(fk_p(DAXD "dax4.0/resource"), 0);
+	chmod(fk_p(CXL "dax_region0/extent0.2/uuid"), 0);
+	chmod(fk_p(CXL "dax_region0/extent0.3/state"), 0);
+	chmod(fk_p(CXL "mem0/dcd/region1/flags"), 0);
+	chmod(fk_p(CXL "mem0/dcd/orphans"), 0);
+	ok(!nopriv_begin(), "permission checks on (DAC capabilities dropped)");
+	ctx = NULL;
+	i = dcd_ctx_new(&ctx, NULL);
+	ok(!i, "unreadable attributes: the context still reads (%s)",
+	   ctx ? dcd_strerror(ctx) : "no memory");
+	memset(&f, 0, sizeof(f));
+	a = ctx ? dcd_list_json(ctx, &f) : NULL;
+	nopriv_end();
+	ok(glen(a, "0.dc_regions.0.extents") == 4 && glen(a, "0.dc_regions.1.extents") == 9999,
+	   "the 4 extents listed; the unreadable orphan list leaves DC region 1 without extents");
+	ok(!strcmp(gs(a, "0.dc_regions.0.extents.0.dax"), "dax2.0") &&
+	   !strcmp(gs(a, "0.dc_regions.0.extents.0.mode"), "system-ram") &&
+	   gi(a, "0.dc_regions.0.extents.0.target_node") == 1 &&
+	   !get(a, "0.dc_regions.0.extents.0.memory"),
+	   "DAX resource unreadable: dax, mode and target_node shown, no memory object");
+	ok(!get(a, "0.dc_regions.0.extents.1.tag") &&
+	   !strcmp(gs(a, "0.dc_regions.0.extents.1.state"), "accepted") &&
+	   gi(a, "0.dc_regions.0.extents.1.length") == (int64_t)BLK,
+	   "extent0.2 uuid unreadable: no tag key, the rest as before");
+	ok(!get(a, "0.dc_regions.0.extents.2.state") &&
+	   !strcmp(gs(a, "0.dc_regions.0.extents.2.extent"), "extent0.3"),
+	   "extent0.3 state unreadable: no state key");
+	ok(gi(a, "0.dc_regions.1.dc_region") == 1 && !get(a, "0.dc_regions.1.base") &&
+	   !get(a, "0.dc_regions.1.flags") && gi(a, "0.dc_regions.0.length") == 0x40000000,
+	   "DC region 1 flags unreadable: its id only; DC region 0 complete");
+	json_object_put(a);
+	memset(&f, 0, sizeof(f));
+	f.has_state = 1;
+	f.state = DCD_EXT_RELEASE_PENDING;
+	a = ctx ? dcd_list_json(ctx, &f) : NULL;
+	ok(glen(a, "") == 0, "-s release-pending: an unknown state matches no state filter");
+	json_object_put(a);
 	dcd_ctx_free(ctx);
 	fk_cleanup();
 	return done();

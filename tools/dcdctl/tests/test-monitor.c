@@ -12,7 +12,11 @@
 #include "monitor.h"
 #include "run.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -151,6 +155,53 @@ static void count_warn(void *arg, const char *msg)
 	(void)arg;
 	(void)msg;
 	n_warn++;
+}
+
+/* one datagram from fd within 60 s (a bound for a hang, not a timing check) */
+static const char *notify_msg(int fd)
+{
+	static char buf[256];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (poll(&p, 1, 60000) == 1 && (n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0)
+		buf[n] = '\0';
+	return buf;
+}
+
+/* the daemon under systemd's Type=notify: READY=1 when it listens, STOPPING=1 */
+static void notify_test(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *bin = getenv("DCDCTL");
+	char pol[300];
+	int fd, st = -1;
+	pid_t pid;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", fk_root);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		abort();
+	snprintf(pol, sizeof(pol), "%s/ignore.conf", fk_root);
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+		execl(bin ? bin : "./dcdctl", "dcdctl", "monitor", "--policy", pol, (char *)NULL);
+		_exit(127);
+	}
+	ok(!strcmp(notify_msg(fd), "READY=1\nSTATUS=watching uevents"),
+	   "daemon: READY=1 on $NOTIFY_SOCKET once it listens and has reconciled");
+	kill(pid, SIGTERM);
+	ok(!strcmp(notify_msg(fd), "STOPPING=1"), "daemon: STOPPING=1 on SIGTERM");
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "daemon: exit 0 after SIGTERM");
+	close(fd);
 }
 
 int main(void)
@@ -489,6 +540,7 @@ int main(void)
 	ok(rc == DCD_EXIT_USAGE, "unexpected argument: exit 2");
 	rc = dcdctl("monitor --help");
 	ok(rc == 0 && strstr(out, "--offline-timeout"), "--help: exit 0");
+	notify_test();
 	fk_rm_rf(fk_p("sys/module/cxl_dcd"));
 	rc = dcdctl("monitor --once --policy /dev/null");
 	ok(rc == DCD_EXIT_NOMODULE && strstr(err, "not loaded"), "no module: exit 3");

@@ -49,15 +49,15 @@ int main(void)
 	int rc;
 
 	/* sizes */
-	ok(!dcd_parse_size("256M", &v) && v == 256ULL << 20, "size 256M");
-	ok(!dcd_parse_size("1g", &v) && v == 1ULL << 30, "size 1g");
-	ok(!dcd_parse_size("0x10000000", &v) && v == 0x10000000, "size 0x10000000");
-	ok(!dcd_parse_size("4096", &v) && v == 4096, "size 4096");
-	ok(!dcd_parse_size("2T", &v) && v == 2ULL << 40, "size 2T");
-	ok(dcd_parse_size("", &v) && dcd_parse_size("-1", &v) && dcd_parse_size("12Q", &v) &&
-	   dcd_parse_size("1MB", &v) && dcd_parse_size("M", &v) && dcd_parse_size(" 1", &v),
+	ok(!util_parse_size("256M", &v, NULL) && v == 256ULL << 20, "size 256M");
+	ok(!util_parse_size("1g", &v, NULL) && v == 1ULL << 30, "size 1g");
+	ok(!util_parse_size("0x10000000", &v, NULL) && v == 0x10000000, "size 0x10000000");
+	ok(!util_parse_size("4096", &v, NULL) && v == 4096, "size 4096");
+	ok(!util_parse_size("2T", &v, NULL) && v == 2ULL << 40, "size 2T");
+	ok(util_parse_size("", &v, NULL) && util_parse_size("-1", &v, NULL) && util_parse_size("12Q", &v, NULL) &&
+	   util_parse_size("1MB", &v, NULL) && util_parse_size("M", &v, NULL) && util_parse_size(" 1", &v, NULL),
 	   "bad sizes: '', -1, 12Q, 1MB, M, ' 1'");
-	ok(dcd_parse_size("99999999999T", &v) == -ERANGE, "size overflow: ERANGE");
+	ok(util_parse_size("99999999999T", &v, NULL) == -ERANGE, "size overflow: ERANGE");
 
 	/* a good file */
 	rc = parse(&p, "# comment\n\n"
@@ -112,9 +112,11 @@ int main(void)
 	bad("devdax memdev=mem1 memdev=mem2", "memdev given twice");
 	bad("devdax region=r1", "region: 'r1' is not regionX");
 	bad("devdax region=1 region=2", "region given twice");
-	bad("devdax size=lots", "size: 'lots' is not a size");
-	bad("devdax min-size=1X", "min-size: '1X' is not a size");
-	bad("devdax max-size=-1", "max-size: '-1' is not a size");
+	bad("devdax size=lots", "size: 'lots': not a number");
+	bad("devdax min-size=1X", "min-size: '1X': unknown unit");
+	bad("devdax max-size=-1", "max-size: '-1': no sign allowed");
+	bad("devdax max-size=010M", "max-size: '010M': leading zero");
+	bad("devdax max-size=2MB", "max-size: '2MB': decimal or bit unit");
 	bad("devdax size=1G size=2G", "size given twice");
 	bad("devdax min-size=1G min-size=1G", "min-size given twice");
 	bad("devdax min-size=2G max-size=1G", "min-size is larger than max-size");

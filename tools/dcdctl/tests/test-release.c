@@ -91,7 +91,7 @@ int main(void)
 	rc = run("extent0.1", "--timeout", "0");
 	ok(rc == DCD_EXIT_PENDING && st.calls == 1 &&
 	   !strcmp(rn_file(X(1) "/release"), "1\n") &&
-	   !dcd_exists(fk_p(MEMD "memory512")),
+	   !util_sysfs_exists(fk_p(MEMD "memory512")),
 	   "release of an online extent: offlined first (devdax, block gone), then released");
 	build();
 	st.calls = 0;
