@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dcd-fm pool: move capacity from one host to another.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "cli.h"
+
+static const char pool_usage[] =
+	"usage: dcd-fm pool --from HOST --to HOST -l LEN [--from-device ID] [--to-device ID]\n"
+	"                   [--from-region N] [--to-region N] [--host-id N] [-w SECONDS]\n"
+	"Move capacity between hosts: release LEN of host A's grants (whole grants),\n"
+	"wait until A released them, then add LEN of free capacity to host B's device\n"
+	"and wait for B's answer. The ledger is updated at each step.\n"
+	"      --from HOST[=DIR]    host A, gives capacity back\n"
+	"      --to HOST[=DIR]      host B, receives capacity\n"
+	"  -l, --len LEN            how much\n"
+	"      --from-device ID, --to-device ID   devices (default " DEFAULT_DEVICE ")\n"
+	"      --from-region N      only A's grants in region N\n"
+	"      --to-region N        place B's capacity in region N (default: any)\n"
+	"      --host-id N          host id for B's add (default 0)\n"
+	"  -w, --wait[=SECONDS]     timeout of each step (default 30 s)\n"
+	COMMON_HELP
+	"Exit: 0 moved, 1 failed, 2 invalid, 3 B rejected, 4 A's release pending (its\n"
+	"      helper must offline the memory first; nothing added to B), 5 timeout.\n";
+
+int cmd_pool(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'A' },
+		{ "to", required_argument, NULL, 'B' },
+		{ "from-device", required_argument, NULL, 'a' },
+		{ "to-device", required_argument, NULL, 'b' },
+		{ "from-region", required_argument, NULL, 'r' },
+		{ "to-region", required_argument, NULL, 's' },
+		{ "len", required_argument, NULL, 'l' },
+		{ "host-id", required_argument, NULL, 'I' },
+		{ "wait", optional_argument, NULL, 'w' },
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *from = NULL, *to = NULL, *fdev = DEFAULT_DEVICE, *tdev = DEFAULT_DEVICE;
+	unsigned int rids[FM_CLI_MAX_EXTENTS], nr = 0, aids[FM_CLI_MAX_EXTENTS], na = 0, i;
+	struct fm_extent x[FM_CLI_MAX_EXTENTS];
+	enum fm_outcome res[FM_CLI_MAX_EXTENTS];
+	int from_region = -1, to_region = -1, opt, rc;
+	uint64_t len = 0, v, host_id = 0;
+	double wait = DEFAULT_WAIT;
+	struct session sa, sb;
+	struct fm_host ha, hb;
+	struct ctx c;
+	char b[32];
+
+	ctx_init(&c, "pool");
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "l:w::" COMMON_SHORT, opts, NULL)) != -1) {
+		rc = common_opt(&c, opt, optarg);
+		if (rc < 0)
+			return FM_EXIT_INVALID;
+		if (rc)
+			continue;
+		switch (opt) {
+		case 'A': from = optarg; break;
+		case 'B': to = optarg; break;
+		case 'a': fdev = optarg; break;
+		case 'b': tdev = optarg; break;
+		case 'r':
+		case 's':
+			if (fm_parse_u64(optarg, &v) || v > 255)
+				return cli_fail(&c, FM_EXIT_INVALID, "bad region '%s'", optarg);
+			*(opt == 'r' ? &from_region : &to_region) = (int)v;
+			break;
+		case 'l':
+			if (fm_parse_size(optarg, &len) || !len)
+				return cli_fail(&c, FM_EXIT_INVALID, "bad --len '%s'", optarg);
+			break;
+		case 'I':
+			if (fm_parse_u64(optarg, &host_id) || host_id > 0xffff)
+				return cli_fail(&c, FM_EXIT_INVALID, "bad --host-id '%s'", optarg);
+			break;
+		case 'w':
+			if (cli_parse_wait(&c, optarg, &wait))
+				return FM_EXIT_INVALID;
+			break;
+		case 'h': fputs(pool_usage, stdout); return FM_EXIT_OK;
+		default: fputs(pool_usage, stderr); return FM_EXIT_INVALID;
+		}
+	}
+	if (optind < argc)
+		return cli_fail(&c, FM_EXIT_INVALID, "unexpected argument '%s'", argv[optind]);
+	if (!from || !to || !len)
+		return cli_fail(&c, FM_EXIT_INVALID, "--from, --to and --len are required");
+	if (fm_host_resolve(from, c.hosts_file, &ha, &c.e) ||
+	    fm_host_resolve(to, c.hosts_file, &hb, &c.e))
+		return cli_fail_e(&c, FM_EXIT_INVALID);
+	if (!strcmp(ha.dir, hb.dir) && !strcmp(fdev, tdev))
+		return cli_fail(&c, FM_EXIT_INVALID, "--from and --to are the same device");
+	fm_ledger_init(&c.l, c.ledger_path);
+	rc = session_open(&c, &sa, &ha, fdev, NULL);
+	if (!rc)
+		rc = session_open(&c, &sb, &hb, tdev, &sa);
+	else
+		memset(&sb, 0, sizeof(sb));
+	if (rc) {
+		rc = cli_fail_e(&c, rc == -EINVAL ? FM_EXIT_INVALID : FM_EXIT_FAIL);
+		goto out;
+	}
+
+	/* step 1: choose whole accepted grants of A adding up to len, one region */
+	if (fm_ledger_begin(&c.l, c.lock_timeout, &c.e)) {
+		rc = cli_fail_e(&c, FM_EXIT_FAIL);
+		goto out;
+	}
+	fm_ledger_unlock(&c.l);
+	for (i = 0; i < sa.geo.nr_regions && nr == 0; i++) {
+		uint64_t left = len;
+		size_t k;
+
+		if (from_region >= 0 && i != (unsigned int)from_region)
+			continue;
+		for (k = 0; k < c.l.n && left && nr < FM_MAX_EXTENTS; k++) {
+			struct fm_grant *g = &c.l.g[k];
+
+			if (session_has(g, &sa) && g->region == i && g->state == G_ACCEPTED &&
+			    g->len <= left) {
+				rids[nr++] = g->id;
+				left -= g->len;
+			}
+		}
+		if (left)
+			nr = 0;
+	}
+	if (!nr) {
+		rc = cli_fail(&c, FM_EXIT_INVALID, "host %s has no accepted grants on %s adding up "
+			  "to exactly %s in one region (at most %d): see dcd-fm list", ha.name,
+			  fdev, cli_sz(len, b), FM_MAX_EXTENTS);
+		goto out;
+	}
+	/* B must have room before A gives anything back */
+	{
+		unsigned int region, n;
+		struct fm_extent tmp[FM_CLI_MAX_EXTENTS];
+
+		if (fm_ledger_begin(&c.l, c.lock_timeout, &c.e)) {
+			rc = cli_fail_e(&c, FM_EXIT_FAIL);
+			goto out;
+		}
+		fm_ledger_unlock(&c.l);
+		if (txn_place(&c, &sb, to_region, len, &region, tmp, &n)) {
+			rc = cli_fail_e(&c, FM_EXIT_INVALID);
+			goto out;
+		}
+	}
+	cli_note(&c, "step 1: asking %s to release %s of %s (%u grant%s)", ha.name, cli_sz(len, b), fdev,
+	     nr, nr == 1 ? "" : "s");
+	rc = txn_release(&c, &sa, rids, nr, false);
+	if (rc)
+		goto out;
+	rc = txn_wait(&c, &sa, false, rids, nr, wait, res);
+	if (rc) {
+		if (rc == FM_EXIT_PENDING)
+			cli_fail(&c, rc, "%s still holds %s: nothing was added to %s", ha.name,
+			     cli_sz(len, b), hb.name);
+		cli_print_grants(&c, rids, nr);
+		goto out;
+	}
+	cli_note(&c, "step 2: %s released %s", ha.name, cli_sz(len, b));
+	rc = txn_add(&c, &sb, (unsigned int)host_id, to_region, x, 0, len, false, aids, &na);
+	if (rc) {
+		cli_print_grants(&c, rids, nr);
+		goto out;
+	}
+	cli_note(&c, "step 3: offered %s to %s/%s", cli_sz(len, b), hb.name, tdev);
+	rc = txn_wait(&c, &sb, true, aids, na, wait, res);
+	if (!rc)
+		cli_note(&c, "step 4: %s accepted %s: moved", hb.name, cli_sz(len, b));
+	for (i = 0; i < na && nr < FM_CLI_MAX_EXTENTS; i++)
+		rids[nr++] = aids[i];
+	cli_print_grants(&c, rids, nr);
+out:
+	session_close(&sb);
+	session_close(&sa);
+	fm_ledger_free(&c.l);
+	return rc;
+}

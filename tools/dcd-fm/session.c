@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dcd-fm: a session is one device of one host: its transport (the device
+ * side), its geometry, and the host side through the guest agent.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "validate.h"
+
+int session_open(struct ctx *c, struct session *s, const struct fm_host *h,
+			const char *device, struct session *other)
+{
+	char ep[PATH_MAX + 16];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->host = *h;
+	snprintf(s->device, sizeof(s->device), "%s", device);
+	if (other && other->open && !strcmp(other->host.dir, h->dir)) {
+		s->shared = other;	/* a QEMU monitor serves one client at a time */
+	} else {
+		s->t.ops = fm_transport_find(c->transport);
+		if (!s->t.ops)
+			return fm_seterr(&c->e, -EINVAL, "unknown transport '%s'", c->transport);
+		s->t.timeout = c->timeout;
+		fm_host_sock(h, "qmp.sock", ep, sizeof(ep));
+		rc = s->t.ops->connect(&s->t, ep, &c->e);
+		if (rc) {
+			char m[sizeof(c->e.msg)];
+
+			snprintf(m, sizeof(m), "%s", c->e.msg);
+			return fm_seterr(&c->e, rc, "host %s: %s", h->name, m);
+		}
+	}
+	s->open = true;
+	rc = (s->shared ? &s->shared->t : &s->t)->ops->geometry(s->shared ? &s->shared->t : &s->t,
+								 device, &s->geo, &c->e);
+	if (!rc)
+		rc = fm_validate_device(&s->geo, device, &c->e);
+	if (rc) {
+		char m[sizeof(c->e.msg)];
+
+		snprintf(m, sizeof(m), "%s", c->e.msg);
+		fm_seterr(&c->e, rc, "host %s: %s", h->name, m);
+	}
+	return rc;
+}
+
+struct fm_transport *session_tr(struct session *s)
+{
+	return s->shared ? &s->shared->t : &s->t;
+}
+
+void session_close(struct session *s)
+{
+	if (s->open && !s->shared && s->t.ops)
+		s->t.ops->close(&s->t);
+	s->open = false;
+}
+
+uint64_t session_dpa(const struct session *s, unsigned int region, uint64_t offset)
+{
+	return s->geo.region[region].base + offset;
+}
+
+bool session_has(const struct fm_grant *g, const struct session *s)
+{
+	return !strcmp(g->workdir, s->host.dir) && !strcmp(g->device, s->device);
+}
+
+int session_probe(struct session *s, const struct fm_grant *g, struct fm_err *e)
+{
+	struct fm_extent x = { g->offset, g->len };
+	enum fm_dev_state st;
+	int rc;
+
+	if (!session_tr(s)->ops->probe)
+		return -1;
+	rc = session_tr(s)->ops->probe(session_tr(s), s->device, g->region, &x, &st, e);
+	return rc ? -1 : (int)st;
+}
+
+/* host view through the agent; NULL view (and a reason in e) if unavailable */
+int session_host_view(struct ctx *c, struct session *s, struct agent *a,
+		     struct fm_host_view *v, struct fm_err *e)
+{
+	char *script, *out = NULL;
+	int st, rc;
+
+	if (!s->geo.has_serial)
+		return fm_seterr(e, -ENODEV, "%s has no serial number (sn): cannot find it "
+				 "on the host", s->device);
+	script = fm_view_script(s->geo.serial);
+	if (!script)
+		return fm_seterr(e, -ENOMEM, "out of memory");
+	rc = agent_run(a, script, (unsigned int)c->timeout, &st, &out, e);
+	free(script);
+	if (rc)
+		return rc;
+	if (st) {
+		out[strcspn(out, "\n")] = 0;
+		rc = fm_seterr(e, st == FM_VIEW_NO_MEMDEV || st == FM_VIEW_NO_DEBUGFS ?
+			       -ENODEV : -EIO, "host %s: %s (status %d)", s->host.name,
+			       *out ? out : "host script failed", st);
+		free(out);
+		return rc;
+	}
+	rc = fm_view_parse(out, v, e);
+	free(out);
+	return rc;
+}
+
+int session_agent(struct ctx *c, struct session *s, struct agent *a, struct fm_err *e)
+{
+	char path[PATH_MAX + 16], boot[64];
+	int rc;
+
+	fm_host_sock(&s->host, "agent.sock", path, sizeof(path));
+	rc = agent_open(a, path, c->timeout, e);
+	if (!rc)
+		rc = agent_ping(a, boot, sizeof(boot), e);
+	if (rc) {
+		char m[sizeof(e->msg)];
+
+		agent_close(a);
+		snprintf(m, sizeof(m), "%s", e->msg);
+		fm_seterr(e, rc, "host %s: %s", s->host.name, m);
+	}
+	return rc;
+}
