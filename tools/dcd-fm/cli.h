@@ -17,8 +17,8 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include "agent.h"
 #include "fm.h"
+#include "hostview.h"
 #include "hosts.h"
 #include "ledger.h"
 #include "outcome.h"
@@ -105,9 +105,11 @@ uint64_t session_dpa(const struct session *s, unsigned int region, uint64_t offs
 bool session_has(const struct fm_grant *g, const struct session *s);
 /* the device's state of a grant's range (enum fm_dev_state), -1 unknown */
 int session_probe(struct session *s, const struct fm_grant *g, struct fm_err *e);
-int session_agent(struct ctx *c, struct session *s, struct agent *a, struct fm_err *e);
-int session_host_view(struct ctx *c, struct session *s, struct agent *a,
-		      struct fm_host_view *v, struct fm_err *e);
+int session_view_open(struct ctx *c, struct session *s, struct fm_hostview *hv,
+		      struct fm_err *e);
+int session_view(struct session *s, struct fm_hostview *hv, struct fm_host_view *v,
+		 struct fm_err *e);
+void session_view_close(struct fm_hostview *hv);
 
 /* txn.c */
 enum fm_gstate txn_outcome_state(enum fm_outcome o, enum fm_gstate cur);

@@ -52,7 +52,7 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 	char why[sizeof(c->e.msg)] = "";
 	struct fm_host h;
 	struct session s;
-	struct agent a;
+	struct fm_hostview hv;
 	struct fm_err e;
 	size_t i, j;
 	int rc;
@@ -64,12 +64,12 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 	if (rc) {
 		snprintf(why, sizeof(why), "%s", c->e.msg);
 		session_close(&s);
-	} else if (!session_agent(c, &s, &a, &e)) {
-		if (!session_host_view(c, &s, &a, &v, &e))
+	} else if (!session_view_open(c, &s, &hv, &e)) {
+		if (!session_view(&s, &hv, &v, &e))
 			vp = &v;
 		else
-			snprintf(why, sizeof(why), "host view: %s", e.msg);
-		agent_close(&a);
+			snprintf(why, sizeof(why), "%s", e.msg);
+		session_view_close(&hv);
 	} else {
 		snprintf(why, sizeof(why), "%s", e.msg);
 	}

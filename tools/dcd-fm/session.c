@@ -84,49 +84,47 @@ int session_probe(struct session *s, const struct fm_grant *g, struct fm_err *e)
 	return rc ? -1 : (int)st;
 }
 
-/* host view through the agent; NULL view (and a reason in e) if unavailable */
-int session_host_view(struct ctx *c, struct session *s, struct agent *a,
-		     struct fm_host_view *v, struct fm_err *e)
+/* open the host side of session s (hv->ops NULL when it fails; reason in e) */
+int session_view_open(struct ctx *c, struct session *s, struct fm_hostview *hv,
+		      struct fm_err *e)
 {
-	char *script, *out = NULL;
-	int st, rc;
+	char path[PATH_MAX + 16], m[sizeof(e->msg)];
+	int rc;
 
-	if (!s->geo.has_serial)
-		return fm_seterr(e, -ENODEV, "%s has no serial number (sn): cannot find it "
-				 "on the host", s->device);
-	script = fm_view_script(s->geo.serial);
-	if (!script)
-		return fm_seterr(e, -ENOMEM, "out of memory");
-	rc = agent_run(a, script, (unsigned int)c->timeout, &st, &out, e);
-	free(script);
-	if (rc)
-		return rc;
-	if (st) {
-		out[strcspn(out, "\n")] = 0;
-		rc = fm_seterr(e, st == FM_VIEW_NO_MEMDEV || st == FM_VIEW_NO_DEBUGFS ?
-			       -ENODEV : -EIO, "host %s: %s (status %d)", s->host.name,
-			       *out ? out : "host script failed", st);
-		free(out);
-		return rc;
+	memset(hv, 0, sizeof(*hv));
+	hv->ops = &fm_agent_sysfs_ops;
+	hv->timeout = c->timeout;
+	fm_host_sock(&s->host, "agent.sock", path, sizeof(path));
+	rc = hv->ops->open(hv, path, e);
+	if (rc) {
+		hv->ops = NULL;
+		snprintf(m, sizeof(m), "%s", e->msg);
+		fm_seterr(e, rc, "host %s does not answer: %s", s->host.name, m);
 	}
-	rc = fm_view_parse(out, v, e);
-	free(out);
 	return rc;
 }
 
-int session_agent(struct ctx *c, struct session *s, struct agent *a, struct fm_err *e)
+void session_view_close(struct fm_hostview *hv)
 {
-	char path[PATH_MAX + 16], boot[64];
+	if (hv->ops)
+		hv->ops->close(hv);
+	hv->ops = NULL;
+}
+
+/* what the host has of session s's device; the reason in e if unavailable */
+int session_view(struct session *s, struct fm_hostview *hv, struct fm_host_view *v,
+		 struct fm_err *e)
+{
+	char m[sizeof(e->msg)];
 	int rc;
 
-	fm_host_sock(&s->host, "agent.sock", path, sizeof(path));
-	rc = agent_open(a, path, c->timeout, e);
-	if (!rc)
-		rc = agent_ping(a, boot, sizeof(boot), e);
+	if (!hv->ops)
+		return fm_seterr(e, -ENOTCONN, "host %s: not connected", s->host.name);
+	if (!s->geo.has_serial)
+		return fm_seterr(e, -ENODEV, "%s has no serial number (sn): cannot find it "
+				 "on host %s", s->device, s->host.name);
+	rc = hv->ops->read(hv, s->geo.serial, v, e);
 	if (rc) {
-		char m[sizeof(e->msg)];
-
-		agent_close(a);
 		snprintf(m, sizeof(m), "%s", e->msg);
 		fm_seterr(e, rc, "host %s: %s", s->host.name, m);
 	}

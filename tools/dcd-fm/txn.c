@@ -35,8 +35,8 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 	struct fm_grant gs[FM_CLI_MAX_EXTENTS];
 	char why[sizeof(c->e.msg)] = "";
 	struct fm_err e;
-	struct agent a;
-	bool have_agent = false, done;
+	struct fm_hostview hv;
+	bool done;
 	unsigned int i, accepted = 0, rejected = 0, released = 0, pending = 0;
 	int rc;
 
@@ -47,24 +47,20 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 		gs[i] = *fm_ledger_get(&c->l, ids[i]);
 	fm_ledger_unlock(&c->l);
 
-	rc = session_agent(c, s, &a, &e);
-	if (rc)
+	if (session_view_open(c, s, &hv, &e))
 		snprintf(why, sizeof(why), "%s", e.msg);
-	else
-		have_agent = true;
 	for (;;) {
 		struct fm_host_view v, *vp = NULL;
 
-		if (have_agent) {
-			rc = session_host_view(c, s, &a, &v, &e);
+		if (hv.ops) {
+			rc = session_view(s, &hv, &v, &e);
 			if (!rc) {
 				vp = &v;
 				why[0] = 0;
 			} else {
 				snprintf(why, sizeof(why), "%s", e.msg);
 				if (rc == -ETIMEDOUT || rc == -ECONNRESET) {
-					agent_close(&a);
-					have_agent = false;
+					session_view_close(&hv);
 				}
 			}
 		}
@@ -88,8 +84,7 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 			break;
 		usleep((useconds_t)(POLL_SECONDS * 1e6));
 	}
-	if (have_agent)
-		agent_close(&a);
+	session_view_close(&hv);
 
 	rc = fm_ledger_begin(&c->l, c->lock_timeout, &c->e);
 	if (rc)
