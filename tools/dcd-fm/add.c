@@ -89,7 +89,8 @@ int cmd_add(int argc, char **argv)
 	if (t.n > FM_MAX_EXTENTS)
 		return cli_fail(&c, FM_EXIT_INVALID, "%u extents in one request, at most %d (the "
 			    "device's DC event log depth)", t.n, FM_MAX_EXTENTS);
-	fm_ledger_init(&c.l, c.ledger_path);
+	if (cli_ledger_open(&c))
+		return cli_fail_e(&c, FM_EXIT_FAIL);
 	if (fm_host_resolve(t.hostspec, c.hosts_file, &h, &c.e))
 		return cli_fail_e(&c, FM_EXIT_INVALID);
 	rc = session_open(&c, &s, &h, t.device, NULL);
@@ -97,7 +98,8 @@ int cmd_add(int argc, char **argv)
 		session_close(&s);
 		return cli_fail_e(&c, rc == -EINVAL ? FM_EXIT_INVALID : FM_EXIT_FAIL);
 	}
-	rc = txn_add(&c, &s, (unsigned int)host_id, t.region, t.x, t.n, t.len, t.force, ids, &nids);
+	rc = txn_add(&c, &s, (unsigned int)host_id, t.region, t.x, t.n, t.len, t.force, 0, ids,
+		     &nids);
 	if (!rc) {
 		uint64_t total = 0;
 		char b[32];
@@ -117,6 +119,6 @@ int cmd_add(int argc, char **argv)
 		cli_print_grants(&c, ids, nids);
 	}
 	session_close(&s);
-	fm_ledger_free(&c.l);
+	fm_ledger_close(&c.l);
 	return rc;
 }

@@ -4,11 +4,13 @@
  * (one line on stderr, "dcd-fm CMD: ..."), sizes, printing grants.
  */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fmjson.h"
@@ -74,25 +76,31 @@ void ctx_init(struct ctx *c, const char *cmd)
 		c->timeout = atof(s);
 }
 
-#define COMMON_LONGOPTS                                                     \
-	{ "ledger", required_argument, NULL, 'L' },                         \
-	{ "hosts", required_argument, NULL, 'F' },                          \
-	{ "timeout", required_argument, NULL, 'T' },                        \
-	{ "transport", required_argument, NULL, 'X' },                      \
-	{ "human", no_argument, NULL, 'u' },                                \
-	{ "verbose", no_argument, NULL, 'v' },                              \
-	{ "help", no_argument, NULL, 'h' }
-#define COMMON_SHORT "uvh"
+void fm_crash_point(const char *name)
+{
+	const char *at = getenv("DCD_FM_CRASH_AT");
 
-#define COMMON_HELP                                                                   \
-	"  -u, --human              sizes and addresses as human-readable strings\n"    \
-	"  -v, --verbose            progress on stderr, with timestamps\n"                              \
-	"      --ledger FILE        state file (default $DCD_FM_LEDGER or\n"          \
-	"                           $XDG_STATE_HOME/dcd-fm/ledger.json)\n"             \
-	"      --hosts FILE         hosts file, lines \"NAME DIR\" (default $DCD_FM_HOSTS)\n" \
-	"      --timeout SECONDS    per QMP/agent exchange (default 10)\n"              \
-	"      --transport NAME     fabric-manager transport (default qmp)\n"          \
-	"  -h, --help               this help\n"
+	if (!at || strcmp(at, name))
+		return;
+	fprintf(stderr, "dcd-fm: DCD_FM_CRASH_AT=%s: killing myself\n", name);
+	fflush(stderr);
+	kill(getpid(), SIGKILL);
+}
+
+/* the ledger named by --ledger / $DCD_FM_LEDGER; says which in -v */
+int cli_ledger_open(struct ctx *c)
+{
+	char d[PATH_MAX + 128];
+	int rc = fm_ledger_open(&c->l, c->ledger_path, &c->e);
+
+	if (rc) {
+		fm_ledger_close(&c->l);
+		return rc;
+	}
+	fm_ledger_describe(&c->l, d, sizeof(d));
+	cli_note(c, "ledger: %s", d);
+	return 0;
+}
 
 int common_opt(struct ctx *c, int opt, const char *arg)
 {

@@ -38,6 +38,7 @@ struct ctx {
 	double lock_timeout;
 	unsigned int flags;	/* FM_JSON_HUMAN */
 	bool verbose;
+	double busy_wait;	/* txn_add: wait this long for an unanswered offer */
 	struct fm_ledger l;
 	struct fm_err e;
 };
@@ -64,7 +65,8 @@ struct session {
 #define COMMON_HELP                                                                   \
 	"  -u, --human              sizes and addresses as human-readable strings\n"    \
 	"  -v, --verbose            progress on stderr, with timestamps\n"                              \
-	"      --ledger FILE        state file (default $DCD_FM_LEDGER or\n"          \
+	"      --ledger FILE|etcd://HOST:PORT/PREFIX   the ledger: a file or etcd\n"  \
+	"                           (default $DCD_FM_LEDGER or\n"                      \
 	"                           $XDG_STATE_HOME/dcd-fm/ledger.json)\n"             \
 	"      --hosts FILE         hosts file, lines \"NAME DIR\" (default $DCD_FM_HOSTS)\n" \
 	"      --timeout SECONDS    per QMP/agent exchange (default 10)\n"              \
@@ -89,6 +91,14 @@ int cli_fail_e(struct ctx *c, int code);
 void cli_note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cli_sz(uint64_t v, char *buf);	/* buf: 32 bytes */
 void ctx_init(struct ctx *c, const char *cmd);
+int cli_ledger_open(struct ctx *c);
+/*
+ * Test hook: DCD_FM_CRASH_AT=<name> makes dcd-fm SIGKILL itself at that
+ * point of a transaction (release-intent, release-sent, released,
+ * add-intent, add-sent, accepted), as a crash would. Documented in
+ * Documentation/dcd-fm.rst; not for production use.
+ */
+void fm_crash_point(const char *name);
 /* 1: handled, 0: not a common option, <0: bad value (message printed) */
 int common_opt(struct ctx *c, int opt, const char *arg);
 int cli_parse_wait(struct ctx *c, const char *arg, double *wait);
@@ -119,7 +129,13 @@ int txn_place(struct ctx *c, struct session *s, int want_region, uint64_t len,
 	      unsigned int *region, struct fm_extent *x, unsigned int *n);
 int txn_add(struct ctx *c, struct session *s, unsigned int host_id, int want_region,
 	    struct fm_extent *x, unsigned int n, uint64_t auto_len, bool force,
-	    unsigned int *ids, unsigned int *nids);
+	    unsigned int move_id, unsigned int *ids, unsigned int *nids);
+int txn_move_start(struct ctx *c, struct session *sa, struct session *sb, uint64_t len,
+		   int from_region, int to_region, unsigned int host_id, unsigned int *move_id,
+		   unsigned int *rids, unsigned int *nr);
+int txn_move_add(struct ctx *c, struct session *sb, unsigned int move_id, double wait,
+		 unsigned int *aids, unsigned int *na);
+void txn_moves_follow(struct fm_ledger *l);
 int txn_release(struct ctx *c, struct session *s, const unsigned int *ids,
 		unsigned int n, bool force);
 

@@ -225,7 +225,8 @@ int cmd_list(int argc, char **argv)
 			return cli_fail_e(&c, FM_EXIT_INVALID);
 		snprintf(h.name, sizeof(h.name), "%s", hostspec);
 	}
-	fm_ledger_init(&c.l, c.ledger_path);
+	if (cli_ledger_open(&c))
+		return cli_fail_e(&c, FM_EXIT_FAIL);
 	if (fm_ledger_begin(&c.l, c.lock_timeout, &c.e))
 		return cli_fail_e(&c, FM_EXIT_FAIL);
 	if (!rec)
@@ -242,7 +243,7 @@ int cmd_list(int argc, char **argv)
 			json_object_array_add(arr, fm_grant_to_json(g, c.flags));
 		}
 		fm_json_print(stdout, arr);
-		fm_ledger_free(&c.l);
+		fm_ledger_close(&c.l);
 		return FM_EXIT_OK;
 	}
 	/* devices to check: those of the ledger's grants (+ the one named) */
@@ -274,7 +275,7 @@ int cmd_list(int argc, char **argv)
 		problems += reconcile_dev(&c, &groups[k], all, arr);
 	rc = fm_ledger_commit(&c.l, &c.e);
 	fm_json_print(stdout, arr);
-	fm_ledger_free(&c.l);
+	fm_ledger_close(&c.l);
 	if (rc)
 		return cli_fail_e(&c, FM_EXIT_FAIL);
 	if (problems)

@@ -15,7 +15,8 @@ static const char pool_usage[] =
 	"                   [--from-region N] [--to-region N] [--host-id N] [-w SECONDS]\n"
 	"Move capacity between hosts: release LEN of host A's grants (whole grants),\n"
 	"wait until A released them, then add LEN of free capacity to host B's device\n"
-	"and wait for B's answer. The ledger is updated at each step.\n"
+	"and wait for B's answer. The ledger records the move and each step; a move\n"
+	"interrupted (killed dcd-fm, pending release) is finished by dcd-fm recover.\n"
 	"      --from HOST[=DIR]    host A, gives capacity back\n"
 	"      --to HOST[=DIR]      host B, receives capacity\n"
 	"  -l, --len LEN            how much\n"
@@ -26,7 +27,7 @@ static const char pool_usage[] =
 	"  -w, --wait[=SECONDS]     timeout of each step (default 30 s)\n"
 	COMMON_HELP
 	"Exit: 0 moved, 1 failed, 2 invalid, 3 B rejected, 4 A's release pending (its\n"
-	"      helper must offline the memory first; nothing added to B), 5 timeout.\n";
+	"      helper must offline the memory first; nothing added to B yet), 5 timeout.\n";
 
 int cmd_pool(int argc, char **argv)
 {
@@ -45,9 +46,9 @@ int cmd_pool(int argc, char **argv)
 	};
 	const char *from = NULL, *to = NULL, *fdev = DEFAULT_DEVICE, *tdev = DEFAULT_DEVICE;
 	unsigned int rids[FM_CLI_MAX_EXTENTS], nr = 0, aids[FM_CLI_MAX_EXTENTS], na = 0, i;
-	struct fm_extent x[FM_CLI_MAX_EXTENTS];
 	enum fm_outcome res[FM_CLI_MAX_EXTENTS];
 	int from_region = -1, to_region = -1, opt, rc;
+	unsigned int mid = 0;
 	uint64_t len = 0, v, host_id = 0;
 	double wait = DEFAULT_WAIT;
 	struct session sa, sb;
@@ -99,7 +100,8 @@ int cmd_pool(int argc, char **argv)
 		return cli_fail_e(&c, FM_EXIT_INVALID);
 	if (!strcmp(ha.dir, hb.dir) && !strcmp(fdev, tdev))
 		return cli_fail(&c, FM_EXIT_INVALID, "--from and --to are the same device");
-	fm_ledger_init(&c.l, c.ledger_path);
+	if (cli_ledger_open(&c))
+		return cli_fail_e(&c, FM_EXIT_FAIL);
 	rc = session_open(&c, &sa, &ha, fdev, NULL);
 	if (!rc)
 		rc = session_open(&c, &sb, &hb, tdev, &sa);
@@ -110,80 +112,32 @@ int cmd_pool(int argc, char **argv)
 		goto out;
 	}
 
-	/* step 1: choose whole accepted grants of A adding up to len, one region */
-	if (fm_ledger_begin(&c.l, c.lock_timeout, &c.e)) {
-		rc = cli_fail_e(&c, FM_EXIT_FAIL);
-		goto out;
-	}
-	fm_ledger_unlock(&c.l);
-	for (i = 0; i < sa.geo.nr_regions && nr == 0; i++) {
-		uint64_t left = len;
-		size_t k;
-
-		if (from_region >= 0 && i != (unsigned int)from_region)
-			continue;
-		for (k = 0; k < c.l.n && left && nr < FM_MAX_EXTENTS; k++) {
-			struct fm_grant *g = &c.l.g[k];
-
-			if (session_has(g, &sa) && g->region == i && g->state == G_ACCEPTED &&
-			    g->len <= left) {
-				rids[nr++] = g->id;
-				left -= g->len;
-			}
-		}
-		if (left)
-			nr = 0;
-	}
-	if (!nr) {
-		rc = cli_fail(&c, FM_EXIT_INVALID, "host %s has no accepted grants on %s adding up "
-			  "to exactly %s in one region (at most %d): see dcd-fm list", ha.name,
-			  fdev, cli_sz(len, b), FM_MAX_EXTENTS);
-		goto out;
-	}
-	/* B must have room before A gives anything back */
-	{
-		unsigned int region, n;
-		struct fm_extent tmp[FM_CLI_MAX_EXTENTS];
-
-		if (fm_ledger_begin(&c.l, c.lock_timeout, &c.e)) {
-			rc = cli_fail_e(&c, FM_EXIT_FAIL);
-			goto out;
-		}
-		fm_ledger_unlock(&c.l);
-		if (txn_place(&c, &sb, to_region, len, &region, tmp, &n)) {
-			rc = cli_fail_e(&c, FM_EXIT_INVALID);
-			goto out;
-		}
-	}
-	cli_note(&c, "step 1: asking %s to release %s of %s (%u grant%s)", ha.name, cli_sz(len, b), fdev,
-	     nr, nr == 1 ? "" : "s");
-	rc = txn_release(&c, &sa, rids, nr, false);
+	/* step 1, one transaction: pick A's grants, check B's room, record the move, release */
+	rc = txn_move_start(&c, &sa, &sb, len, from_region, to_region, (unsigned int)host_id,
+			    &mid, rids, &nr);
 	if (rc)
 		goto out;
+	cli_note(&c, "move %u step 1: asked %s to release %s of %s (%u grant%s)", mid, ha.name,
+		 cli_sz(len, b), fdev, nr, nr == 1 ? "" : "s");
 	rc = txn_wait(&c, &sa, false, rids, nr, wait, res);
 	if (rc) {
 		if (rc == FM_EXIT_PENDING)
-			cli_fail(&c, rc, "%s still holds %s: nothing was added to %s", ha.name,
-			     cli_sz(len, b), hb.name);
+			cli_fail(&c, rc, "%s still holds %s: nothing was added to %s yet; move %u "
+				 "stays open: dcd-fm recover finishes it once %s released it",
+				 ha.name, cli_sz(len, b), hb.name, mid, ha.name);
 		cli_print_grants(&c, rids, nr);
 		goto out;
 	}
-	cli_note(&c, "step 2: %s released %s", ha.name, cli_sz(len, b));
-	rc = txn_add(&c, &sb, (unsigned int)host_id, to_region, x, 0, len, false, aids, &na);
-	if (rc) {
-		cli_print_grants(&c, rids, nr);
-		goto out;
-	}
-	cli_note(&c, "step 3: offered %s to %s/%s", cli_sz(len, b), hb.name, tdev);
-	rc = txn_wait(&c, &sb, true, aids, na, wait, res);
+	cli_note(&c, "move %u step 2: %s released %s", mid, ha.name, cli_sz(len, b));
+	rc = txn_move_add(&c, &sb, mid, wait, aids, &na);
 	if (!rc)
-		cli_note(&c, "step 4: %s accepted %s: moved", hb.name, cli_sz(len, b));
+		cli_note(&c, "move %u step 3: %s accepted %s: moved", mid, hb.name, cli_sz(len, b));
 	for (i = 0; i < na && nr < FM_CLI_MAX_EXTENTS; i++)
 		rids[nr++] = aids[i];
 	cli_print_grants(&c, rids, nr);
 out:
 	session_close(&sb);
 	session_close(&sa);
-	fm_ledger_free(&c.l);
+	fm_ledger_close(&c.l);
 	return rc;
 }

@@ -91,7 +91,8 @@ int cmd_release(int argc, char **argv)
 	if (t.n + nids > FM_MAX_EXTENTS)
 		return cli_fail(&c, FM_EXIT_INVALID, "%u extents in one request, at most %d (the "
 			    "device's DC event log depth)", t.n + nids, FM_MAX_EXTENTS);
-	fm_ledger_init(&c.l, c.ledger_path);
+	if (cli_ledger_open(&c))
+		return cli_fail_e(&c, FM_EXIT_FAIL);
 	if (!t.hostspec) {
 		struct fm_grant *g;
 
@@ -103,7 +104,7 @@ int cmd_release(int argc, char **argv)
 		memset(&h, 0, sizeof(h));
 		g = fm_ledger_get(&c.l, ids[0]);
 		if (!g) {
-			fm_ledger_free(&c.l);
+			fm_ledger_close(&c.l);
 			return cli_fail(&c, FM_EXIT_INVALID, "no grant %u in the ledger", ids[0]);
 		}
 		snprintf(h.name, sizeof(h.name), "%s", g->host);
@@ -195,6 +196,6 @@ int cmd_release(int argc, char **argv)
 	}
 out:
 	session_close(&s);
-	fm_ledger_free(&c.l);
+	fm_ledger_close(&c.l);
 	return rc;
 }
