@@ -15,6 +15,7 @@
 #define DCD_FM_CLI_H
 
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdbool.h>
 
 #include "fm.h"
@@ -38,7 +39,9 @@ struct ctx {
 	double lock_timeout;
 	unsigned int flags;	/* FM_JSON_HUMAN */
 	bool verbose;
-	double busy_wait;	/* txn_add: wait this long for an unanswered offer */
+	double busy_wait;
+	const char *pending_hint;	/* txn_wait: appended to "release pending" */
+	bool keep_releasing;	/* reconcile: no roll-back of "releasing" (recover's grace) */	/* txn_add: wait this long for an unanswered offer */
 	struct fm_ledger l;
 	struct fm_err e;
 };
@@ -46,10 +49,11 @@ struct ctx {
 struct session {
 	struct fm_host host;
 	char device[FM_NAME_MAX];
+	char ep[PATH_MAX + 16];	/* the transport's endpoint (QMP socket) */
 	struct fm_transport t;
 	struct fm_geometry geo;
-	struct session *shared;	/* same QEMU as another session: use its transport */
-	bool open;
+	bool open;		/* geometry known */
+	bool connected;		/* t holds a connection (session_idle drops it) */
 };
 
 #define COMMON_LONGOPTS                                                     \
@@ -110,6 +114,9 @@ void cli_print_grants(struct ctx *c, const unsigned int *ids, unsigned int n);
 int session_open(struct ctx *c, struct session *s, const struct fm_host *h,
 		 const char *device, struct session *other);
 void session_close(struct session *s);
+/* connect for an exchange (no-op when connected); session_idle lets go */
+int session_connect(struct session *s, struct fm_err *e);
+void session_idle(struct session *s);
 struct fm_transport *session_tr(struct session *s);
 uint64_t session_dpa(const struct session *s, unsigned int region, uint64_t offset);
 bool session_has(const struct fm_grant *g, const struct session *s);
@@ -136,6 +143,10 @@ int txn_move_start(struct ctx *c, struct session *sa, struct session *sb, uint64
 int txn_move_add(struct ctx *c, struct session *sb, unsigned int move_id, double wait,
 		 unsigned int *aids, unsigned int *na);
 void txn_moves_follow(struct fm_ledger *l);
+
+/* list.c */
+unsigned int reconcile_all(struct ctx *c, const struct fm_host *h, const char *device,
+			   bool all, json_object *arr);
 int txn_release(struct ctx *c, struct session *s, const unsigned int *ids,
 		unsigned int n, bool force);
 

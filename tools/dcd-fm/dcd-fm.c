@@ -22,6 +22,7 @@ static const struct cmd_struct commands[] = {
 	{ "release", cmd_release, "ask a host to give capacity back" },
 	{ "list", cmd_list, "show the ledger; -R reconciles it with the hosts" },
 	{ "pool", cmd_pool, "move capacity from one host to another" },
+	{ "recover", cmd_recover, "settle the ledger after a crash, finish open moves" },
 };
 
 static void usage(FILE *f)

@@ -235,7 +235,7 @@ static void *keepalive(void *arg)
 
 	pthread_mutex_lock(&et->mu);
 	while (!et->ka_stop) {
-		json_object *req = json_object_new_object(), *resp, *res;
+		json_object *req, *resp, *res;
 		struct fm_err e;
 		char id[32];
 		int rc;
@@ -246,6 +246,7 @@ static void *keepalive(void *arg)
 		if (et->ka_stop)
 			break;
 		pthread_mutex_unlock(&et->mu);
+		req = json_object_new_object();
 		snprintf(id, sizeof(id), "%" PRId64, et->lease);
 		json_object_object_add(req, "ID", json_object_new_string(id));
 		rc = curl ? post(et, curl, "/v3/lease/keepalive", req, &resp, &e) :

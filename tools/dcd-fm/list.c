@@ -21,6 +21,8 @@ static const char list_usage[] =
 	"  -a, --all                include released and rejected grants\n"
 	"  -R, --reconcile          ask every host and device, settle what is certain,\n"
 	"                           report mismatches (\"problem\" keys)\n"
+	"  -m, --moves              the moves (pool) instead of the grants: open ones,\n"
+	"                           all with -a\n"
 	COMMON_HELP
 	"Exit: 0, 1 failed, 2 invalid, 6 the ledger and the hosts disagree (-R).\n";
 
@@ -132,9 +134,13 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 		} else if (g->state == G_ADDING) {
 			problem(o, "an add was interrupted and its fate is unknown");
 			problems++;
+		} else if (g->state == G_RELEASING && c->keep_releasing) {
+			problem(o, "a release was interrupted; the host still has it as "
+				"accepted: not sent, or not processed by the host yet");
+			problems++;
 		} else if (g->state == G_RELEASING) {
-			problem(o, "a release was interrupted; the host still has it: release "
-				"again (--force)");
+			problem(o, "a release was interrupted before it reached the device; the "
+				"host keeps it (accepted again)");
 			fm_grant_set_state(g, G_ACCEPTED);
 			problems++;
 		}
@@ -180,6 +186,50 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 	return problems;
 }
 
+/*
+ * Reconcile every device the ledger has grants on (only host h's, device's
+ * when given; h with a work directory is checked even without grants):
+ * settle what is certain, report the rest into arr. Moves follow their
+ * grants. The ledger must be locked and loaded. Returns the problems.
+ */
+unsigned int reconcile_all(struct ctx *c, const struct fm_host *h, const char *device,
+			   bool all, json_object *arr)
+{
+	struct devgroup groups[64];
+	unsigned int ng = 0, problems = 0;
+	size_t i, k;
+
+	if (h && h->dir[0]) {
+		snprintf(groups[0].host, sizeof(groups[0].host), "%s", h->name);
+		snprintf(groups[0].dir, sizeof(groups[0].dir), "%s", h->dir);
+		snprintf(groups[0].device, sizeof(groups[0].device), "%s",
+			 device ? device : DEFAULT_DEVICE);
+		ng = 1;
+	}
+	for (i = 0; i < c->l.n; i++) {
+		struct fm_grant *g = &c->l.g[i];
+
+		if ((h && strcmp(g->host, h->name)) || (device && strcmp(g->device, device)))
+			continue;
+		if (!fm_gstate_active(g->state) && !all)
+			continue;
+		for (k = 0; k < ng; k++)
+			if (!strcmp(groups[k].dir, g->workdir) &&
+			    !strcmp(groups[k].device, g->device))
+				break;
+		if (k < ng || ng == 64)
+			continue;
+		snprintf(groups[ng].host, sizeof(groups[ng].host), "%s", g->host);
+		snprintf(groups[ng].dir, sizeof(groups[ng].dir), "%s", g->workdir);
+		snprintf(groups[ng].device, sizeof(groups[ng].device), "%s", g->device);
+		ng++;
+	}
+	for (k = 0; k < ng; k++)
+		problems += reconcile_dev(c, &groups[k], all, arr);
+	txn_moves_follow(&c->l);
+	return problems;
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -187,22 +237,23 @@ int cmd_list(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "reconcile", no_argument, NULL, 'R' },
+		{ "moves", no_argument, NULL, 'm' },
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct devgroup groups[64];
-	unsigned int ng = 0, problems = 0;
+	unsigned int problems = 0;
 	const char *hostspec = NULL, *device = NULL;
 	bool all = false, rec = false;
 	struct fm_host h = { 0 };
 	json_object *arr;
 	struct ctx c;
-	size_t i, k;
+	bool moves = false;
+	size_t i;
 	int opt, rc;
 
 	ctx_init(&c, "list");
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "H:d:aR" COMMON_SHORT, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "H:d:aRm" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);
 		if (rc < 0)
 			return FM_EXIT_INVALID;
@@ -213,6 +264,7 @@ int cmd_list(int argc, char **argv)
 		case 'd': device = optarg; break;
 		case 'a': all = true; break;
 		case 'R': rec = true; break;
+		case 'm': moves = true; break;
 		case 'h': fputs(list_usage, stdout); return FM_EXIT_OK;
 		default: fputs(list_usage, stderr); return FM_EXIT_INVALID;
 		}
@@ -232,6 +284,21 @@ int cmd_list(int argc, char **argv)
 	if (!rec)
 		fm_ledger_unlock(&c.l);
 	arr = json_object_new_array();
+	if (moves) {
+		for (i = 0; i < c.l.nm; i++) {
+			struct fm_move *m = &c.l.m[i];
+
+			if ((hostspec && strcmp(m->from, h.name) && strcmp(m->to, h.name)) ||
+			    (!all && !fm_mstate_open(m->state)))
+				continue;
+			json_object_array_add(arr, fm_move_json(m));
+		}
+		if (rec)
+			fm_ledger_unlock(&c.l);
+		fm_json_print(stdout, arr);
+		fm_ledger_close(&c.l);
+		return FM_EXIT_OK;
+	}
 	if (!rec) {
 		for (i = 0; i < c.l.n; i++) {
 			struct fm_grant *g = &c.l.g[i];
@@ -246,33 +313,7 @@ int cmd_list(int argc, char **argv)
 		fm_ledger_close(&c.l);
 		return FM_EXIT_OK;
 	}
-	/* devices to check: those of the ledger's grants (+ the one named) */
-	if (hostspec && h.dir[0]) {
-		snprintf(groups[0].host, sizeof(groups[0].host), "%s", h.name);
-		snprintf(groups[0].dir, sizeof(groups[0].dir), "%s", h.dir);
-		snprintf(groups[0].device, sizeof(groups[0].device), "%s",
-			 device ? device : DEFAULT_DEVICE);
-		ng = 1;
-	}
-	for (i = 0; i < c.l.n; i++) {
-		struct fm_grant *g = &c.l.g[i];
-
-		if ((hostspec && strcmp(g->host, h.name)) || (device && strcmp(g->device, device)))
-			continue;
-		if (!fm_gstate_active(g->state) && !all)
-			continue;
-		for (k = 0; k < ng; k++)
-			if (!strcmp(groups[k].dir, g->workdir) && !strcmp(groups[k].device, g->device))
-				break;
-		if (k < ng || ng == 64)
-			continue;
-		snprintf(groups[ng].host, sizeof(groups[ng].host), "%s", g->host);
-		snprintf(groups[ng].dir, sizeof(groups[ng].dir), "%s", g->workdir);
-		snprintf(groups[ng].device, sizeof(groups[ng].device), "%s", g->device);
-		ng++;
-	}
-	for (k = 0; k < ng; k++)
-		problems += reconcile_dev(&c, &groups[k], all, arr);
+	problems = reconcile_all(&c, hostspec ? &h : NULL, device, all, arr);
 	rc = fm_ledger_commit(&c.l, &c.e);
 	fm_json_print(stdout, arr);
 	fm_ledger_close(&c.l);

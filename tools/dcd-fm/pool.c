@@ -49,6 +49,7 @@ int cmd_pool(int argc, char **argv)
 	enum fm_outcome res[FM_CLI_MAX_EXTENTS];
 	int from_region = -1, to_region = -1, opt, rc;
 	unsigned int mid = 0;
+	char hint[300];
 	uint64_t len = 0, v, host_id = 0;
 	double wait = DEFAULT_WAIT;
 	struct session sa, sb;
@@ -119,12 +120,12 @@ int cmd_pool(int argc, char **argv)
 		goto out;
 	cli_note(&c, "move %u step 1: asked %s to release %s of %s (%u grant%s)", mid, ha.name,
 		 cli_sz(len, b), fdev, nr, nr == 1 ? "" : "s");
+	snprintf(hint, sizeof(hint), "nothing was added to %s yet; move %u stays open: dcd-fm "
+		 "recover finishes it once %s released it", hb.name, mid, ha.name);
+	c.pending_hint = hint;
 	rc = txn_wait(&c, &sa, false, rids, nr, wait, res);
+	c.pending_hint = NULL;
 	if (rc) {
-		if (rc == FM_EXIT_PENDING)
-			cli_fail(&c, rc, "%s still holds %s: nothing was added to %s yet; move %u "
-				 "stays open: dcd-fm recover finishes it once %s released it",
-				 ha.name, cli_sz(len, b), hb.name, mid, ha.name);
 		cli_print_grants(&c, rids, nr);
 		goto out;
 	}

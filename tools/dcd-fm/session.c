@@ -11,39 +11,61 @@
 #include "cli.h"
 #include "validate.h"
 
-int session_open(struct ctx *c, struct session *s, const struct fm_host *h,
-			const char *device, struct session *other)
+/*
+ * A QEMU monitor and a guest agent serve one client at a time, and other
+ * orchestrators (or list -R, recover) use the same hosts at the same time:
+ * a session connects for each exchange and lets go after it
+ * (session_idle), never for a whole command. A client that finds the
+ * monitor busy waits for its greeting (up to --timeout).
+ */
+int session_connect(struct session *s, struct fm_err *e)
 {
-	char ep[PATH_MAX + 16];
+	char m[sizeof(e->msg)];
 	int rc;
 
+	if (s->connected)
+		return 0;
+	rc = s->t.ops->connect(&s->t, s->ep, e);
+	if (rc) {
+		snprintf(m, sizeof(m), "%s", e->msg);
+		return fm_seterr(e, rc, "host %s does not answer on %s: %s", s->host.name,
+				 s->ep, m);
+	}
+	s->connected = true;
+	return 0;
+}
+
+void session_idle(struct session *s)
+{
+	if (s->connected)
+		s->t.ops->close(&s->t);
+	s->connected = false;
+}
+
+int session_open(struct ctx *c, struct session *s, const struct fm_host *h,
+		 const char *device, struct session *other)
+{
+	char m[sizeof(c->e.msg)];
+	int rc;
+
+	(void)other;
 	memset(s, 0, sizeof(*s));
 	s->host = *h;
 	snprintf(s->device, sizeof(s->device), "%s", device);
-	if (other && other->open && !strcmp(other->host.dir, h->dir)) {
-		s->shared = other;	/* a QEMU monitor serves one client at a time */
-	} else {
-		s->t.ops = fm_transport_find(c->transport);
-		if (!s->t.ops)
-			return fm_seterr(&c->e, -EINVAL, "unknown transport '%s'", c->transport);
-		s->t.timeout = c->timeout;
-		fm_host_sock(h, "qmp.sock", ep, sizeof(ep));
-		rc = s->t.ops->connect(&s->t, ep, &c->e);
-		if (rc) {
-			char m[sizeof(c->e.msg)];
-
-			snprintf(m, sizeof(m), "%s", c->e.msg);
-			return fm_seterr(&c->e, rc, "host %s: %s", h->name, m);
-		}
-	}
+	s->t.ops = fm_transport_find(c->transport);
+	if (!s->t.ops)
+		return fm_seterr(&c->e, -EINVAL, "unknown transport '%s'", c->transport);
+	s->t.timeout = c->timeout;
+	fm_host_sock(h, "qmp.sock", s->ep, sizeof(s->ep));
+	rc = session_connect(s, &c->e);
+	if (rc)
+		return rc;
 	s->open = true;
-	rc = (s->shared ? &s->shared->t : &s->t)->ops->geometry(s->shared ? &s->shared->t : &s->t,
-								 device, &s->geo, &c->e);
+	rc = s->t.ops->geometry(&s->t, device, &s->geo, &c->e);
 	if (!rc)
 		rc = fm_validate_device(&s->geo, device, &c->e);
+	session_idle(s);
 	if (rc) {
-		char m[sizeof(c->e.msg)];
-
 		snprintf(m, sizeof(m), "%s", c->e.msg);
 		fm_seterr(&c->e, rc, "host %s: %s", h->name, m);
 	}
@@ -52,13 +74,12 @@ int session_open(struct ctx *c, struct session *s, const struct fm_host *h,
 
 struct fm_transport *session_tr(struct session *s)
 {
-	return s->shared ? &s->shared->t : &s->t;
+	return &s->t;
 }
 
 void session_close(struct session *s)
 {
-	if (s->open && !s->shared && s->t.ops)
-		s->t.ops->close(&s->t);
+	session_idle(s);
 	s->open = false;
 }
 
@@ -78,9 +99,9 @@ int session_probe(struct session *s, const struct fm_grant *g, struct fm_err *e)
 	enum fm_dev_state st;
 	int rc;
 
-	if (!session_tr(s)->ops->probe)
+	if (!s->t.ops->probe || session_connect(s, e))
 		return -1;
-	rc = session_tr(s)->ops->probe(session_tr(s), s->device, g->region, &x, &st, e);
+	rc = s->t.ops->probe(&s->t, s->device, g->region, &x, &st, e);
 	return rc ? -1 : (int)st;
 }
 

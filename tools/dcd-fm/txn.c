@@ -30,7 +30,10 @@ enum fm_gstate txn_outcome_state(enum fm_outcome o, enum fm_gstate cur)
 	}
 }
 
-/* a move follows its grants: B accepted -> done, B rejected -> failed */
+/*
+ * A move follows its grants: A keeps them all (release never sent) ->
+ * cancelled; B accepted -> done; B rejected (FM_MOVE_ATTEMPTS offers) -> failed.
+ */
 void txn_moves_follow(struct fm_ledger *l)
 {
 	size_t i;
@@ -39,6 +42,17 @@ void txn_moves_follow(struct fm_ledger *l)
 	for (i = 0; i < l->nm; i++) {
 		struct fm_move *m = &l->m[i];
 
+		if (m->state == M_RELEASING) {
+			for (k = acc = 0; k < m->nrel; k++) {
+				struct fm_grant *g = fm_ledger_get(l, m->rel[k]);
+
+				acc += g && g->state == G_ACCEPTED;
+			}
+			if (m->nrel && acc == m->nrel)
+				fm_move_set_state(m, M_CANCELLED, "the release never reached %s's "
+						  "device: %s keeps the capacity", m->from, m->from);
+			continue;
+		}
 		if (m->state != M_ADDING || !m->nadd)
 			continue;
 		for (k = acc = rej = 0; k < m->nadd; k++) {
@@ -61,7 +75,7 @@ static const char *grant_str(const struct fm_grant *g, char *buf, size_t len)
 {
 	char b[32];
 
-	snprintf(buf, len, "dpa %#" PRIx64 " (%s, grant %u)", g->dpa, cli_sz(g->len, b), g->id);
+	snprintf(buf, len, "dpa 0x%" PRIx64 " (%s, grant %u)", g->dpa, cli_sz(g->len, b), g->id);
 	return buf;
 }
 
@@ -92,24 +106,22 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 	}
 	fm_ledger_unlock(&c->l);
 
-	if (session_view_open(c, s, &hv, &e))
-		snprintf(why, sizeof(why), "%s", e.msg);
 	for (;;) {
 		struct fm_host_view v, *vp = NULL;
 
-		if (hv.ops) {
+		/* the host, then the device, each connected only for this round */
+		if (session_view_open(c, s, &hv, &e) == 0) {
 			rc = session_view(s, &hv, &v, &e);
+			session_view_close(&hv);
 			if (!rc) {
 				vp = &v;
 				why[0] = 0;
 				answered = true;
 			} else {
 				snprintf(why, sizeof(why), "%s", e.msg);
-				if (rc == -ETIMEDOUT || rc == -ECONNRESET)
-					session_view_close(&hv);
 			}
-		} else if (session_view_open(c, s, &hv, &e) == 0) {
-			continue;	/* the host answers again */
+		} else {
+			snprintf(why, sizeof(why), "%s", e.msg);
 		}
 		done = true;
 		accepted = rejected = released = pending = 0;
@@ -135,13 +147,13 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 			if (res[i] == O_WAITING || res[i] == O_RELEASE_PENDING)
 				done = false;
 		}
+		session_idle(s);
 		if (vp)
 			fm_view_free(vp);
 		if (done || fm_now() > deadline)
 			break;
 		usleep((useconds_t)(POLL_SECONDS * 1e6));
 	}
-	session_view_close(&hv);
 	if (add && accepted == n)
 		fm_crash_point("accepted");
 	if (!add && released == n)
@@ -182,10 +194,11 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 		i = (unsigned int)first_pending;
 		return cli_fail(c, FM_EXIT_PENDING, "host %s: release of %s%s pending for %.0fs: "
 				"the memory is in use; host %s's helper must offline it "
-				"(dcdctl monitor, or dcdctl offline)", s->host.name,
+				"(dcdctl monitor, or dcdctl offline)%s%s", s->host.name,
 				grant_str(&gs[i], gb, sizeof(gb)),
 				pending > 1 ? " and others" : "", fm_now() - pending_since[i],
-				s->host.name);
+				s->host.name, c->pending_hint ? "; " : "",
+				c->pending_hint ? c->pending_hint : "");
 	}
 	if (!answered)
 		return cli_fail(c, FM_EXIT_TIMEOUT, "host %s did not answer within %.0fs (%s)",
@@ -399,7 +412,10 @@ again:
 		return cli_fail_e(c, FM_EXIT_FAIL);
 	}
 	fm_crash_point("add-intent");
-	rc = session_tr(s)->ops->add(session_tr(s), s->device, host_id, region, x, n, &c->e);
+	rc = session_connect(s, &c->e);
+	if (!rc)
+		rc = s->t.ops->add(&s->t, s->device, host_id, region, x, n, &c->e);
+	session_idle(s);
 	if (!rc)
 		fm_crash_point("add-sent");
 	for (i = 0; i < n; i++) {
@@ -497,7 +513,10 @@ static int release_locked(struct ctx *c, struct session *s, const unsigned int *
 		return cli_fail_e(c, FM_EXIT_FAIL);
 	}
 	fm_crash_point("release-intent");
-	rc = session_tr(s)->ops->release(session_tr(s), s->device, host_id, region, x, n, &c->e);
+	rc = session_connect(s, &c->e);
+	if (!rc)
+		rc = s->t.ops->release(&s->t, s->device, host_id, region, x, n, &c->e);
+	session_idle(s);
 	if (!rc)
 		fm_crash_point("release-sent");
 	for (i = 0; i < n; i++) {
