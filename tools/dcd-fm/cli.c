@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -34,13 +35,18 @@ int cli_fail_e(struct ctx *c, int code)
 
 void cli_note(struct ctx *c, const char *fmt, ...)
 {
+	struct timespec t;
+	struct tm tm;
 	char ts[32];
 	va_list ap;
 
 	if (!c->verbose)
 		return;
-	fm_timestamp(ts, sizeof(ts));
-	fprintf(stderr, "dcd-fm %s: %s ", c->cmd, ts + 11);
+	/* UTC with milliseconds: benchmarks time the steps of a move from these */
+	clock_gettime(CLOCK_REALTIME, &t);
+	gmtime_r(&t.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(stderr, "dcd-fm %s: %s.%03ldZ ", c->cmd, ts, t.tv_nsec / 1000000);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
