@@ -447,9 +447,14 @@ again:
 		return cli_fail_e(c, FM_EXIT_FAIL);
 	return FM_EXIT_OK;
 invalid:
-	if (move_id && (m = fm_ledger_move(&c->l, move_id)) && fm_mstate_open(m->state))
+	if (move_id && (m = fm_ledger_move(&c->l, move_id)) && fm_mstate_open(m->state)) {
+		/* A already gave it back: not "nothing sent", and the move stays open */
 		snprintf(m->note, sizeof(m->note), "cannot offer to %s yet: %s", m->to,
 			 c->e.msg);
+		fm_ledger_commit(&c->l, NULL);
+		return cli_fail(c, FM_EXIT_FAIL, "%s; move %u stays open: dcd-fm recover offers "
+				"it again", c->e.msg, move_id);
+	}
 	fm_ledger_commit(&c->l, NULL);
 	return cli_fail_e(c, FM_EXIT_INVALID);
 }
