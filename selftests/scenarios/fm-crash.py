@@ -228,7 +228,7 @@ with Scenario('dcd1', name='fm-crash') as a:
             try:
                 env = dict(os.environ, DCD_FM_LEDGER=url)
                 loop = ('ok=0; for i in 1 2 3; do "$0" pool --from "$1" --to "$2" -l 64M '
-                        '--from-region 1 --wait=120 >/dev/null && ok=$((ok + 1)); done; '
+                        '--wait=120 >/dev/null && ok=$((ok + 1)); done; '
                         'echo $ok')
                 r1 = subprocess.Popen(['sh', '-c', loop, FM, hosts[0], hosts[1]], env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -238,8 +238,8 @@ with Scenario('dcd1', name='fm-crash') as a:
             finally:
                 for v in vms:
                     v.vm.attach(timeout=60)
-            a.diag('replica 1 (a -> b) moved %s times, replica 2 (b -> a) %s times'
-                   % (o1[0].strip(), o2[0].strip()))
+            a.diag('replica 1 (a -> b) moved %s times, replica 2 (b -> a) %s times; what '
+                   'stopped the others:\n%s%s' % (o1[0].strip(), o2[0].strip(), o1[1], o2[1]))
             moved = int(o1[0].strip() or 0) + int(o2[0].strip() or 0)
             rc, out, err = fm(vms, url, 'recover', '--wait=120')
             a.ok(rc == 0, 'etcd ledger: recover after the replicas: exit 0',
