@@ -108,12 +108,12 @@ with Scenario('pool4', name='fm-pool-soak') as g0:
     rw, ch = build_rw(), build_prog('dc-churn')
     for g in gs:
         g.load()
-        g.guest(HELPER)
-        g.create_region(g.memdevs['cxl-dcd0'])
         push_rw(g, rw)
         push_file(g, DCDCTL, '/usr/bin/dcdctl')
         push_file(g, ch, '/tmp/dc-churn')
-        g.guest('pgrep -f "dcdctl monitor" >/dev/null')
+        g.guest(HELPER)
+        g.create_region(g.memdevs['cxl-dcd0'])
+        g.guest('sleep 1; grep -ls "dcdctl" /proc/[0-9]*/cmdline >/dev/null')
 
     # every guest gets 256 MiB, onlined by its helper
     mem0 = [memtotal(g) for g in gs]
