@@ -97,6 +97,15 @@ clean: module-clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab clean
 	rm -rf results
 
+# make pool-soak: selftests/scenarios/fm-pool-soak.py at full length, four
+# pool4 guests and 100 moves between random pairs under load (POOL_MOVES=N,
+# POOL_GUESTS=N to change it); make check runs its short default (3 guests,
+# 10 moves). Figures: Documentation/performance.rst.
+.PHONY: pool-soak
+pool-soak: image tools
+	@POOL_GUESTS=$${POOL_GUESTS:-4} POOL_MOVES=$${POOL_MOVES:-100} \
+		scripts/run-tests --guest-only selftests/scenarios/fm-pool-soak.py
+
 # Benchmarks (scripts/bench): BENCH_RUNS=N repeats each measurement N times.
 .PHONY: bench
 bench: image tools

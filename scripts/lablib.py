@@ -120,6 +120,16 @@ TOPOLOGIES = {
         'devices': [{'id': 'cxl-mix0', 'kind': 'dc', 'size': 512 * MiB, 'regions': 2,
                      'sn': 0x3000, 'static': 256 * MiB}],
     },
+    'pool4': {
+        'doc': 'one guest of the four-host memory pool (make pool-soak, fm-pool-soak.py): '
+               'one DC-only device, 1 GiB in 1 DC region, file-backed; 1 GiB of RAM and '
+               '1 vCPU so that four such guests fit a 24 GiB, 2-core machine',
+        'devices': [{'id': 'cxl-dcd0', 'kind': 'dc', 'size': 1024 * MiB, 'regions': 1,
+                     'sn': 0x1000}],
+        'mem_mib': 1024,
+        'smp': 1,
+        'guests': 4,
+    },
     'bench': {
         'doc': 'benchmarks (scripts/bench): one DC-only device, 2 GiB in 1 DC region '
                '(1024 blocks of 2 MiB), and one static volatile device (1 GiB)',
@@ -217,15 +227,16 @@ atexit.register(_kill_live)
 class Vm:
     """One QEMU guest of a named topology."""
 
-    def __init__(self, topology='dcd1', workdir=None, interactive=False, mem_mib=2048,
-                 smp=2, append='', log_prefix='vm', detectors=True):
+    def __init__(self, topology='dcd1', workdir=None, interactive=False, mem_mib=None,
+                 smp=None, append='', log_prefix='vm', detectors=True):
         if topology not in TOPOLOGIES:
             raise LabError('unknown topology %r (have: %s)' % (topology, ', '.join(TOPOLOGIES)))
         self.topology = topology
         self.conf = lab_conf()
         self.interactive = interactive
-        self.mem_mib = mem_mib
-        self.smp = smp
+        # a topology may size its guests (pool4: four must fit one machine)
+        self.mem_mib = mem_mib or TOPOLOGIES[topology].get('mem_mib', 2048)
+        self.smp = smp or TOPOLOGIES[topology].get('smp', 2)
         self.append = append
         # the stock kernel's cheap detectors (the debug kernel has its own)
         self.detectors = detectors and not self.conf['K'] == 'debug'

@@ -7,5 +7,6 @@ int cmd_add(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ CMD(cmd_add)
 CMD(cmd_release)
 CMD(cmd_list)
 CMD(cmd_pool)
+CMD(cmd_recover)
 #undef CMD
 
 static const struct util_cmd commands[] = {
@@ -25,6 +26,7 @@ static const struct util_cmd commands[] = {
 	{ "release", cmd_release_cmd, "ask a host to give capacity back" },
 	{ "list", cmd_list_cmd, "show the ledger; -R reconciles it with the hosts" },
 	{ "pool", cmd_pool_cmd, "move capacity from one host to another" },
+	{ "recover", cmd_recover_cmd, "settle the ledger after a crash, finish open moves" },
 };
 
 static const struct util_prog dcd_fm = {

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dcd-fm: the ledger, a JSON state file of every grant (one extent of one
- * device given to one host) and its state. Written atomically, locked with
- * flock(2) on "<file>.lock" during every read-modify-write.
+ * dcd-fm: the ledger, every grant (one extent of one device given to one
+ * host) and its state, and every move of capacity between hosts. One JSON
+ * document kept by a backend (struct fm_ledger_ops):
+ *   file  (default) a file written atomically, locked with flock(2) on
+ *         "<file>.lock" during every read-modify-write (ledger-file.c);
+ *   etcd  etcd://HOST:PORT/PREFIX, etcd v3 through its JSON gateway: a lock
+ *         key held with the orchestrator's lease, and every write one
+ *         transaction that compares the revision it read (ledger-etcd.c).
  */
 #ifndef DCD_FM_LEDGER_H
 #define DCD_FM_LEDGER_H
 
 #include <limits.h>
+
+#include <json-c/json.h>
 
 #include "fm.h"
 
@@ -46,15 +53,75 @@ struct fm_grant {
 	char updated[32];
 };
 
-struct fm_ledger {
-	char path[PATH_MAX];
-	int lockfd;
-	unsigned int next_id;
-	struct fm_grant *g;
-	size_t n, cap;
+#define FM_MOVE_ATTEMPTS 2	/* offers to B before a move fails */
+
+/* A move (dcd-fm pool): grants of host A released, then the same length added to B */
+enum fm_mstate {
+	M_RELEASING,		/* A's grants are being released */
+	M_ADDING,		/* A released them; B's add is being made */
+	M_DONE,			/* B accepted: moved (terminal) */
+	M_CANCELLED,		/* A's release never happened: A keeps it (terminal) */
+	M_FAILED,		/* B refused or rejected the offer: capacity free (terminal) */
+	M_NR_STATES
+};
+const char *fm_mstate_name(enum fm_mstate s);
+int fm_mstate_parse(const char *s);
+
+struct fm_move {
+	unsigned int id;
+	char from[FM_NAME_MAX], from_dir[PATH_MAX], from_device[FM_NAME_MAX];
+	char to[FM_NAME_MAX], to_dir[PATH_MAX], to_device[FM_NAME_MAX];
+	int to_region;			/* -1: any */
+	unsigned int host_id;
+	uint64_t len;
+	unsigned int rel[FM_MAX_EXTENTS], nrel;	/* A's grants */
+	unsigned int add[FM_MAX_EXTENTS], nadd;	/* B's grants (latest attempt) */
+	unsigned int attempts;		/* offers made to B */
+	enum fm_mstate state;
+	char note[200];			/* why it is where it is */
+	char created[32];
+	char updated[32];
 };
 
+struct fm_ledger;
+
+struct fm_ledger_ops {
+	const char *name;
+	/* where: the backend's address (file: a path; etcd: etcd://HOST:PORT/PREFIX) */
+	int (*open)(struct fm_ledger *l, const char *where, struct fm_err *e);
+	int (*lock)(struct fm_ledger *l, double timeout, struct fm_err *e);
+	void (*unlock)(struct fm_ledger *l);
+	/* the document, malloc'd; *text NULL when there is none yet */
+	int (*read)(struct fm_ledger *l, char **text, struct fm_err *e);
+	/* replace it; -ESTALE if it changed since this process read or wrote it */
+	int (*write)(struct fm_ledger *l, const char *text, struct fm_err *e);
+	/* one line: backend, address, and what it holds (lease...) */
+	void (*describe)(struct fm_ledger *l, char *buf, size_t len);
+	void (*close)(struct fm_ledger *l);
+};
+
+extern const struct fm_ledger_ops fm_ledger_file_ops;
+extern const struct fm_ledger_ops fm_ledger_etcd_ops;
+
+struct fm_ledger {
+	const struct fm_ledger_ops *ops;
+	char path[PATH_MAX];		/* the backend's address */
+	int lockfd;			/* file backend */
+	void *priv;			/* other backends */
+	bool locked;
+	unsigned int next_id, next_move;
+	struct fm_grant *g;
+	size_t n, cap;
+	struct fm_move *m;
+	size_t nm, capm;
+};
+
+/* the file backend on path (tests, and the default) */
 void fm_ledger_init(struct fm_ledger *l, const char *path);
+/* a backend by address: "etcd://..." or a file path */
+int fm_ledger_open(struct fm_ledger *l, const char *where, struct fm_err *e);
+void fm_ledger_close(struct fm_ledger *l);
+void fm_ledger_describe(struct fm_ledger *l, char *buf, size_t len);
 int fm_ledger_lock(struct fm_ledger *l, double timeout, struct fm_err *e);
 void fm_ledger_unlock(struct fm_ledger *l);
 /* A missing file is an empty ledger; a corrupt one is an error (-EBADMSG) */
@@ -70,6 +137,14 @@ struct fm_grant *fm_ledger_new(struct fm_ledger *l);	/* id and created set */
 struct fm_grant *fm_ledger_get(struct fm_ledger *l, unsigned int id);
 void fm_grant_set_state(struct fm_grant *g, enum fm_gstate s);
 void fm_ledger_remove(struct fm_ledger *l, unsigned int id);
+struct fm_move *fm_ledger_new_move(struct fm_ledger *l);	/* id and created set */
+struct fm_move *fm_ledger_move(struct fm_ledger *l, unsigned int id);
+void fm_move_set_state(struct fm_move *m, enum fm_mstate s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* the move a grant belongs to, NULL if none */
+struct fm_move *fm_ledger_move_of(struct fm_ledger *l, unsigned int grant);
+bool fm_mstate_open(enum fm_mstate s);
+json_object *fm_move_json(const struct fm_move *m);
 /* first active grant of this device overlapping [dpa, dpa + len) */
 struct fm_grant *fm_ledger_overlap(struct fm_ledger *l, const char *workdir,
 				   const char *device, uint64_t dpa, uint64_t len);

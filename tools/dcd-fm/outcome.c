@@ -21,34 +21,6 @@
 #include "outcome.h"
 #include "transport.h"
 
-char *fm_view_script(uint64_t serial)
-{
-	static const char fmt[] =
-		"SN=%#" PRIx64 "\n"
-		"D=/sys/kernel/debug/cxl_dcd\n"
-		"[ -d $D ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
-		"mem=\n"
-		"for m in /sys/bus/cxl/devices/mem*; do\n"
-		"\t[ -r \"$m/serial\" ] || continue\n"
-		"\t[ \"$(cat \"$m/serial\")\" = \"$SN\" ] && { mem=${m##*/}; break; }\n"
-		"done\n"
-		"[ -n \"$mem\" ] || { echo \"no CXL memdev with serial $SN\"; exit %d; }\n"
-		"[ -r $D/$mem/device_extents ] && [ -r $D/$mem/host_extents ] ||"
-		" { echo \"no $D/$mem (is cxl_dcd loaded?)\"; exit %d; }\n"
-		"echo \"memdev $mem\"\n"
-		"echo device_extents\n"
-		"cat $D/$mem/device_extents || exit %d\n"
-		"echo host_extents\n"
-		"cat $D/$mem/host_extents || exit %d\n"
-		"echo end\n";
-	char *s = NULL;
-
-	if (asprintf(&s, fmt, serial, FM_VIEW_NO_MEMDEV, FM_VIEW_NO_DEBUGFS, FM_VIEW_READ_FAIL,
-		     FM_VIEW_READ_FAIL) < 0)
-		return NULL;
-	return s;
-}
-
 const char *fm_hstate_name(enum fm_hstate s)
 {
 	static const char *const n[] = { "accepted", "release-pending", "orphan", "forced" };
@@ -188,7 +160,7 @@ int fm_view_parse(const char *text, struct fm_host_view *v, struct fm_err *e)
 	free(copy);
 	return 0;
 bad:
-	rc = fm_seterr(e, -EPROTO, "host report line %u not understood (debugfs format "
+	rc = fm_seterr(e, -EPROTO, "host report line %u not understood (format "
 		       "changed?)", lineno);
 	goto fail;
 nomem:

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dcd-fm: what a host reports (cxl_dcd debugfs, read through the agent)
- * and what that means for a request.
- *   /sys/kernel/debug/cxl_dcd/<memX>/device_extents: "<dpa> <length>" (hex)
- *     the device's accepted extent list as the host read it;
- *   /sys/kernel/debug/cxl_dcd/<memX>/host_extents:
- *     "<dpa> <length> <state> <regionN|->", state accepted|release-pending|orphan|forced
- *     (orphan: accepted on the device, no DC region of the host covers it).
+ * dcd-fm: what a host reports (hostview.h reads it from the cxl_dcd sysfs
+ * ABI) and what that means for a request. The report, as text:
+ *   memdev memX
+ *   device_extents       then "<dpa> <length>" (hex) per extent the device
+ *                        has accepted as the host knows it
+ *   host_extents         then "<dpa> <length> <state> <regionN|->", state
+ *                        accepted|release-pending|orphan|forced (orphan:
+ *                        accepted on the device, no DC region covers it)
+ *   end
  */
 #ifndef DCD_FM_OUTCOME_H
 #define DCD_FM_OUTCOME_H
@@ -33,11 +35,6 @@ struct fm_host_view {
 	size_t nhost;
 };
 
-/* The guest script (dash) that prints a view; exit statuses below */
-#define FM_VIEW_NO_MEMDEV 10	/* no memX with that serial */
-#define FM_VIEW_NO_DEBUGFS 11	/* no cxl_dcd debugfs for memX */
-#define FM_VIEW_READ_FAIL 12
-char *fm_view_script(uint64_t serial);
 int fm_view_parse(const char *text, struct fm_host_view *v, struct fm_err *e);
 int fm_hext_parse(const char *text, struct fm_hext **out, size_t *n, struct fm_err *e);
 int fm_dext_parse(const char *text, struct fm_dext **out, size_t *n, struct fm_err *e);

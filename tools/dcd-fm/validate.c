@@ -20,7 +20,7 @@
  *     overlapped extents are detected", and the host would see two offers
  *     of the same blocks.
  * Checks against the ledger (no double allocation, release only what was
- * granted, no second add while an offer is unanswered) are in cmd.c.
+ * granted, no second add while an offer is unanswered) are in txn.c.
  */
 #include <errno.h>
 #include <inttypes.h>

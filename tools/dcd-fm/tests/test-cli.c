@@ -161,7 +161,9 @@ int main(void)
 		      "--wait=30", (char *)NULL);
 		_exit(127);
 	}
-	usleep(700000);
+	/* kill it once the offer is recorded, i.e. while it waits for the answer */
+	for (i = 0; i < 300 && !(run("list") == 0 && grant_states("offered") == 1); i++)
+		usleep(100000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &rc, 0);
 	ok(run("list") == 0 && grant_states("offered") == 1, "a killed add --wait leaves an "

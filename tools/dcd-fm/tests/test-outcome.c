@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dcd-fm: parsing the cxl_dcd debugfs report and classifying outcomes */
 #include <errno.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostview.h"
 #include "outcome.h"
 #include "tap.h"
 #include "transport.h"
@@ -21,6 +25,94 @@ static const char sample[] =
 	"0x8000000 0x4000000 release-pending region0\n"
 	"0x10000000 0x200000 orphan -\n"
 	"end\n";
+
+/*
+ * A sysfs tree shaped like the lab's (verified in a QEMU 10.0 guest): two
+ * memdevs, their endpoints (uport links), a DC region on each, extents with
+ * states, an orphan. Paths as the kernel makes them: decoders under the
+ * endpoint port, not under the memdev.
+ */
+static const char tree[] =
+	"set -e; cd \"$1\"; D=sys/devices; C=sys/bus/cxl/devices; mkdir -p $C\n"
+	"mk() { mkdir -p $D/$1; ln -s ../../../devices/$1 $C/${1##*/}; }\n"
+	"for i in 0 1; do\n"
+	"  mk pci/mem$i; echo 0x100$i > $D/pci/mem$i/serial; mkdir $D/pci/mem$i/dcd\n"
+	"  mk root0/port1/endpoint$((i + 2)); ln -s ../../../pci/mem$i $D/root0/port1/endpoint$((i + 2))/uport\n"
+	"  mk root0/port1/endpoint$((i + 2))/decoder$((i + 2)).0\n"
+	"  mk root0/decoder0.$i/region$i; echo decoder$((i + 2)).0 > $D/root0/decoder0.$i/region$i/target0\n"
+	"  mk root0/decoder0.$i/region$i/dax_region$i\n"
+	"done\n"
+	"x() { e=$D/root0/decoder0.$1/region$1/dax_region$1/extent$1.$2; mkdir $e;\n"
+	"  echo $3 > $e/dpa; echo $4 > $e/length; echo $5 > $e/state; }\n"
+	"x 0 1 0x0 0x8000000 accepted\n"
+	"x 0 2 0x8000000 0x4000000 release-pending\n"
+	"x 1 1 0x0 0x2000000 accepted\n"
+	"echo '0x10000000 0x200000' > $D/pci/mem0/dcd/orphans\n"
+	": > $D/pci/mem1/dcd/orphans\n";
+
+static int run_script(const char *root, uint64_t serial, char *out, size_t cap)
+{
+	char *s = fm_sysfs_view_script(serial, root), path[300], cmd[400];
+	FILE *f;
+	size_t n;
+	int st;
+
+	snprintf(path, sizeof(path), "%s/view.sh", root);
+	f = fopen(path, "w");
+	fputs(s, f);
+	fclose(f);
+	free(s);
+	snprintf(cmd, sizeof(cmd), "sh %s", path);
+	f = popen(cmd, "r");
+	n = fread(out, 1, cap - 1, f);
+	out[n] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void sysfs_script_tests(void)
+{
+	char root[] = "/tmp/dcd-fm-sysfs.XXXXXX", cmd[600], out[4096];
+	struct fm_host_view v;
+	struct fm_err e;
+	FILE *f;
+	int st;
+
+	if (!mkdtemp(root))
+		abort();
+	snprintf(cmd, sizeof(cmd), "%s/mk.sh", root);
+	f = fopen(cmd, "w");
+	fputs(tree, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sh %s/mk.sh %s", root, root);
+	ok(system(cmd) == 0, "a fake sysfs tree is built");
+	st = run_script(root, 0x1000, out, sizeof(out));
+	if (!ok(st == 0 && fm_view_parse(out, &v, &e) == 0, "the sysfs script's report parses"))
+		printf("# status %d: %s\n", st, out);
+	ok(!strcmp(v.memdev, "mem0") && v.ndev == 3 && v.nhost == 3,
+	   "mem0: its 2 extents and its orphan, not mem1's extent");
+	ok(v.nhost == 3 && v.host[0].dpa == 0 && v.host[0].state == H_ACCEPTED &&
+	   !strcmp(v.host[0].region, "region0") && v.host[1].state == H_RELEASE_PENDING &&
+	   v.host[2].state == H_ORPHAN && v.host[2].dpa == 256 * M,
+	   "states and regions come from extentX.Y/state and the orphans file");
+	ok(fm_classify_release(&v, 128 * M, 64 * M, -1) == O_RELEASE_PENDING &&
+	   fm_classify_add(&v, 0, 128 * M, -1) == O_ACCEPTED,
+	   "outcomes from the sysfs view: release pending, add accepted");
+	fm_view_free(&v);
+	st = run_script(root, 0x1001, out, sizeof(out));
+	ok(st == 0 && fm_view_parse(out, &v, &e) == 0 && v.ndev == 1 && v.nhost == 1 &&
+	   v.host[0].len == 32 * M && !strcmp(v.host[0].region, "region1"),
+	   "mem1: only its own extent");
+	fm_view_free(&v);
+	ok(run_script(root, 0x2000, out, sizeof(out)) == FM_VIEW_NO_MEMDEV,
+	   "an unknown serial: status %d", FM_VIEW_NO_MEMDEV);
+	snprintf(cmd, sizeof(cmd), "rm -r %s/sys/devices/pci/mem0/dcd", root);
+	ok(system(cmd) == 0 && run_script(root, 0x1000, out, sizeof(out)) == FM_VIEW_NO_DCD &&
+	   strstr(out, "cxl_dcd loaded"), "no dcd/ directory: status %d, says why", FM_VIEW_NO_DCD);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd))
+		perror("rm");
+}
 
 int main(void)
 {
@@ -81,9 +173,10 @@ int main(void)
 	ok(fm_dext_parse("0x200000 0x400000\n", &d, &n, &e) == 0 && n == 1 &&
 	   d[0].len == 4 * M, "device_extents alone parses");
 	free(d);
-	s = fm_view_script(0x1000);
-	ok(s && strstr(s, "SN=0x1000\n") && strstr(s, "cxl_dcd") && strstr(s, "echo end"),
-	   "the guest script matches memX by serial in the kernel's %%#llx form");
+	s = fm_sysfs_view_script(0x1000, "");
+	ok(s && strstr(s, "SN=0x1000\n") && !strstr(s, "debug") && strstr(s, "echo end"),
+	   "the host script matches memX by serial in the kernel's %%#llx form, no debugfs");
 	free(s);
+	sysfs_script_tests();
 	return done();
 }
