@@ -38,6 +38,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 FM = os.path.join(ROOT, 'tools', 'dcd-fm', 'dcd-fm')
 MOVE = 128 * MiB
 POINTS = ['release-intent', 'release-sent', 'released', 'add-intent', 'add-sent', 'accepted']
+ROUND = 4 * len(POINTS)         # results of one crash_round()
+ETCD = 6 + ROUND                # results of the etcd half
+PLAN = 4 + ROUND + ETCD         # file half (3 + a round), the etcd half, guest B's log
 
 
 def free_port():
@@ -151,7 +154,7 @@ def crash_round(s, vms, names, hosts, ledger, tag, holder):
     return holder
 
 
-with Scenario('dcd1', name='fm-crash') as a:
+with Scenario('dcd1', name='fm-crash', plan=PLAN) as a:
     b = Scenario('dcd1', name='fm-crash-b')
     b.vm.start()
     t = b.vm.wait_ready(timeout=120)
@@ -197,7 +200,9 @@ with Scenario('dcd1', name='fm-crash') as a:
 
     # ---------------------------------------------------------- etcd ledger
     if not shutil.which('etcd'):
-        a.skip('etcd ledger', 'etcd is not installed (etcd-server; scripts/setup)')
+        for i in range(ETCD):
+            a.skip('etcd ledger: result %d of %d' % (i + 1, ETCD),
+                   'etcd is not installed (etcd-server; scripts/setup)')
     else:
         et = Etcd()
         try:

@@ -88,7 +88,8 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))] if xs else float('nan')
 
 
-with Scenario('pool4', name='fm-pool-soak') as g0:
+# plan: 8 results, and one clean-log result per further guest
+with Scenario('pool4', name='fm-pool-soak', plan=7 + NG) as g0:
     gs = [g0]
     for i in range(1, NG):
         g = Scenario('pool4', name='fm-pool-soak-%d' % i)

@@ -59,7 +59,7 @@ def listed(s, m, dpa):
     return (dpa, EXT) in s.device_extents(m)
 
 
-with Scenario('dcd1') as s:
+with Scenario('dcd1', plan=31) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     push_file(s, build_prog('dax-pin'), '/tmp/dax-pin')
