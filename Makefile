@@ -78,9 +78,9 @@ check-k72:
 # ends with a kmemleak scan) and the runner's self-test, which proves that a
 # KASAN, UBSAN, lockdep and kmemleak report each fails a run.
 # check-debug-ci: the DC, DAX, release, monitor, FM and soak scenarios only.
-CHECK_DEBUG_CI_SCENARIOS := $(sort $(wildcard selftests/scenarios/dc-*.py \
-	selftests/scenarios/dax-*.py selftests/scenarios/fm-*.py)) \
-	selftests/scenarios/dcdctl-monitor.py selftests/scenarios/soak.py
+CHECK_DEBUG_CI_SCENARIOS := $(addprefix selftests/scenarios/,dc-add-release.py \
+	dc-release-many.py dax-inuse.py release-safety.py dcdctl-monitor.py \
+	fm-dcd-fm.py soak.py)
 .PHONY: check-debug check-debug-ci
 check-debug: setup
 	$(MAKE) K=debug module lab-modules image
@@ -100,7 +100,7 @@ clean: module-clean
 # make pool-soak: selftests/scenarios/fm-pool-soak.py at full length, four
 # pool4 guests and 100 moves between random pairs under load (POOL_MOVES=N,
 # POOL_GUESTS=N to change it); make check runs its short default (3 guests,
-# 10 moves). Figures: Documentation/performance.rst.
+# 4 moves). Figures: Documentation/performance.rst.
 .PHONY: pool-soak
 pool-soak: image tools
 	@POOL_GUESTS=$${POOL_GUESTS:-4} POOL_MOVES=$${POOL_MOVES:-100} \

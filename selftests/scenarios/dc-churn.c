@@ -23,8 +23,10 @@
  */
 #include "freestanding.h"
 
+#define SYS_MADVISE	28
 #define SYS_MBIND	237
 #define MPOL_PREFERRED	1
+#define MADV_NOHUGEPAGE	15
 
 static void fill(volatile u64 *p, u64 n, u64 seed)
 {
@@ -77,7 +79,13 @@ static volatile u64 *map(u64 len, u64 node)
 
 	if (p < 0 && p > -4096)
 		return 0;
-	/* a preference, not a binding: without online DC memory pages go elsewhere */
+	/*
+	 * A preference, not a binding: without online DC memory pages go
+	 * elsewhere. No THP: a huge page fault tries the preferred node alone
+	 * first (__GFP_THISNODE), and once every DC block of the node is
+	 * offline the kernel logs each such try with a stack trace.
+	 */
+	sys(SYS_MADVISE, p, len, MADV_NOHUGEPAGE, 0, 0, 0);
 	sys(SYS_MBIND, p, len, MPOL_PREFERRED, (long)&mask, 64, 0);
 	return (volatile u64 *)p;
 }

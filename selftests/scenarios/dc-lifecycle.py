@@ -81,7 +81,7 @@ with Scenario('dcd1', plan=19) as s:
     s.ok(gone is True and s.orphans(m) == [] and s.sysfs_extents() == [],
          'region destroyed: its extent released to the device, no orphan',
          (s.device_extents(m), s.host_extents(m), s.orphans(m)))
-    n = s.guest("dmesg | grep -c 'torn down: 1 extents released' || true").strip()
+    n = s.guest("dmesg | grep -c 'torn down: 1 extents to release to the device' || true").strip()
     s.ok(n == '1', 'and the teardown release is logged', n)
 
     # orphans: a region destroyed while cxl_dcd is not loaded; the host

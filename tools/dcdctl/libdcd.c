@@ -737,6 +737,28 @@ int dcd_online_extent(struct dcd_ctx *ctx, struct dcd_extent *e, int movable)
 	return 0;
 }
 
+/*
+ * cxl_dcd releases a release-pending extent as soon as nothing holds it: once
+ * kmem let go, its DAX device is removed, so binding device_dax afterwards
+ * finds nothing. For such an extent a DAX device gone after offlining is the
+ * release completing, not an error.
+ */
+static int released_meanwhile(struct dcd_ctx *ctx, struct dcd_extent *e)
+{
+	char p[PATH_MAX];
+
+	if (e->state != DCD_EXT_RELEASE_PENDING)
+		return 0;
+	util_sysfs_path(&ctx->sys, p, sizeof(p), DAX_DEVS "/%s", e->dax);
+	if (util_sysfs_exists(p))
+		return 0;
+	memset(&e->mem, 0, sizeof(e->mem));
+	e->mem.mode = DCD_MODE_DISABLED;
+	e->mem.target_node = -1;
+	e->mem.node = -1;
+	return 1;
+}
+
 int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 {
 	int rc;
@@ -750,6 +772,8 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 	if (!ctx->ops || !ctx->ops->offline)
 		return dcd_seterr(ctx, -EOPNOTSUPP, "%s: no offline backend", e->dax);
 	rc = ctx->ops->offline(ctx, e->dax);
+	if (released_meanwhile(ctx, e))
+		return 0;
 	if (rc)
 		return rc;
 	if ((rc = read_mem(ctx, e->dax, &e->mem)))

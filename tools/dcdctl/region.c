@@ -512,7 +512,8 @@ check_busy:
 		rc = dcd_offline_extent(ctx, e);
 		if (rc < 0)
 			return rc;
-		fprintf(stderr, "%s: %s offlined (devdax)\n", e->name, e->dax);
+		fprintf(stderr, "%s: %s offlined (%s)\n", e->name, e->dax,
+			e->mem.mode == DCD_MODE_DEVDAX ? "devdax" : "released with its DAX device");
 	}
 	if (busy)
 		return dcd_seterr(ctx, -EBUSY, "%s: busy: DC memory online in %s; offline it or "
