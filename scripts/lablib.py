@@ -257,6 +257,7 @@ class Vm:
         self._seq = 0
         self.boot_seconds = None
         self.boot_id = None
+        self.boot_retry = None
 
     # ------------------------------------------------------------ command line
     def backing_file(self, dev_id):
@@ -421,6 +422,36 @@ class Vm:
                                % (timeout, self.serial_log))
         self.boot_seconds = time.monotonic() - self.t_start
         return self.boot_seconds
+
+    def boot(self, timeout=90):
+        """start() and wait_ready(); returns the boot time in seconds.
+
+        QEMU 10.0 under TCG on a loaded host now and then dies while the
+        guest boots, before any test step ran (seen: the assertion
+        "section_index < d->map.sections_nb" in iotlb_to_section). Such a
+        boot - QEMU gone and the guest never answered - is tried once more;
+        the first QEMU and serial logs are kept beside the new ones
+        (*.boot1) and self.boot_retry says what happened. A guest that
+        answered once, or a QEMU still running, is never retried."""
+        self.boot_retry = None
+        self.start()
+        try:
+            return self.wait_ready(timeout)
+        except (LabError, OSError) as e:
+            if self.alive() or self.boot_id is not None:
+                raise
+            status = self.qemu_status()
+            self.kill()
+            for f in (self.qemu_log, self.serial_log):
+                try:
+                    os.replace(f, f + '.boot1')
+                except OSError:
+                    pass
+            self.agent_buf = b''
+            self.boot_retry = '%s (%s); booted again, first logs in %s.boot1' % (
+                status, e, self.qemu_log)
+        self.start()
+        return self.wait_ready(timeout)
 
     def _agent_line(self, timeout):
         self.agent.settimeout(timeout)

@@ -80,8 +80,9 @@ class Scenario:
             raise ScenarioError('Scenario(..., plan=N): N results the scenario prints')
         print('TAP version 13', flush=True)
         print('1..%d' % (self.plan + 1), flush=True)
-        self.vm.start()
-        t = self.vm.wait_ready(timeout=90)
+        t = self.vm.boot(timeout=90)
+        if self.vm.boot_retry:
+            self.diag('QEMU died during boot: %s' % self.vm.boot_retry)
         self.diag('%s guest up in %.1fs, work dir %s' % (self.topology, t, self.vm.workdir))
         self.memdevs = self._memdevs()
         return self

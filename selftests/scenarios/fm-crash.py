@@ -156,8 +156,7 @@ def crash_round(s, vms, names, hosts, ledger, tag, holder):
 
 with Scenario('dcd1', name='fm-crash', plan=PLAN) as a:
     b = Scenario('dcd1', name='fm-crash-b')
-    b.vm.start()
-    t = b.vm.wait_ready(timeout=120)
+    t = b.vm.boot(timeout=120)
     a.diag('guest B up in %.1fs, work dir %s' % (t, b.vm.workdir))
     b.memdevs = b.vm.memdevs()
     vms, names = (a, b), ('a', 'b')

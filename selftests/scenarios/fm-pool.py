@@ -68,8 +68,7 @@ def grants(vms):
 
 with Scenario('dcd1', name='fm-pool', plan=18) as a:
     b = Scenario('dcd1', name='fm-pool-b')
-    b.vm.start()
-    t = b.vm.wait_ready(timeout=120)
+    t = b.vm.boot(timeout=120)
     a.diag('guest B up in %.1fs, work dir %s' % (t, b.vm.workdir))
     b.memdevs = b._memdevs()
     both = (a, b)
