@@ -132,7 +132,7 @@ out:
 	return rc;
 }
 
-static int dax_offline(struct dcd_ctx *ctx, const char *dax)
+static int dax_offline(struct dcd_ctx *ctx, const char *dax, int devdax)
 {
 	struct daxctl_ctx *dctx;
 	struct daxctl_dev *dev;
@@ -156,7 +156,13 @@ static int dax_offline(struct dcd_ctx *ctx, const char *dax)
 			goto out;
 		}
 	}
-	rc = rebind(ctx, dev, dax, "system-ram", daxctl_dev_enable_devdax, "devdax");
+	if (devdax) {
+		rc = rebind(ctx, dev, dax, "system-ram", daxctl_dev_enable_devdax, "devdax");
+	} else if (daxctl_dev_is_enabled(dev)) {
+		rc = daxctl_dev_disable(dev);
+		if (rc < 0)
+			rc = msg(ctx, rc, dax, "disable system-ram");
+	}
 out:
 	daxctl_unref(dctx);
 	return rc;

@@ -761,28 +761,31 @@ static int released_meanwhile(struct dcd_ctx *ctx, struct dcd_extent *e)
 
 int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 {
+	/* a release-pending extent goes back to the device, not to devdax */
+	int pending = e->state == DCD_EXT_RELEASE_PENDING;
+	enum dcd_dax_mode want = pending ? DCD_MODE_DISABLED : DCD_MODE_DEVDAX;
 	int rc;
 
 	if (!e->dax[0])
 		return dcd_seterr(ctx, -ENXIO, "%s: no DAX device", extent_label(e));
 	if ((rc = read_mem(ctx, e->dax, &e->mem)))
 		return rc;
-	if (e->mem.mode == DCD_MODE_DEVDAX)
+	if (e->mem.mode == DCD_MODE_DEVDAX || e->mem.mode == want)
 		return 1;
 	if (!ctx->ops || !ctx->ops->offline)
 		return dcd_seterr(ctx, -EOPNOTSUPP, "%s: no offline backend", e->dax);
-	rc = ctx->ops->offline(ctx, e->dax);
+	rc = ctx->ops->offline(ctx, e->dax, !pending);
 	if (released_meanwhile(ctx, e))
 		return 0;
 	if (rc)
 		return rc;
 	if ((rc = read_mem(ctx, e->dax, &e->mem)))
 		return rc;
-	if (e->mem.mode != DCD_MODE_DEVDAX || e->mem.online_blocks || e->mem.blocks_present)
+	if (e->mem.mode != want || e->mem.online_blocks || e->mem.blocks_present)
 		return dcd_seterr(ctx, -EIO, "%s: %s: after offlining: mode %s, %d blocks "
-				  "online, %d present (wanted devdax, none)", e->name, e->dax,
+				  "online, %d present (wanted %s, none)", e->name, e->dax,
 				  dcd_mode_name(e->mem.mode), e->mem.online_blocks,
-				  e->mem.blocks_present);
+				  e->mem.blocks_present, dcd_mode_name(want));
 	return 0;
 }
 

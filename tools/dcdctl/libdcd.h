@@ -112,7 +112,14 @@ struct dcd_ctx;
 /* backend for the actions; return 0 or -errno, and set a message with dcd_seterr() */
 struct dcd_dax_ops {
 	int (*online)(struct dcd_ctx *ctx, const char *dax, int movable);
-	int (*offline)(struct dcd_ctx *ctx, const char *dax);
+	/*
+	 * Offline the memory and unbind kmem; with @devdax bind device_dax
+	 * again. A release-pending extent is given back without it: cxl_dcd
+	 * releases it as soon as kmem let go, DAX device and all, and a
+	 * device_dax probe meanwhile would only build a memmap for the fence
+	 * to tear down.
+	 */
+	int (*offline)(struct dcd_ctx *ctx, const char *dax, int devdax);
 };
 
 int dcd_ctx_new(struct dcd_ctx **ctx, const char *root);	/* root NULL: env or "/" */

@@ -508,7 +508,7 @@ static void act_offline(struct dcd_mon *mon, struct dcd_extent *e, struct dcd_mo
 		dcd_mon_emit(mon, EV(.event = "offline", .e = e, .action = "offline",
 				     .result = rc ? "already" : "ok", .attempt = attempt),
 			     "%s", rc ? "memory already offline, devdax" :
-			     "memory offline, DAX device back to devdax: release can complete");
+			     "memory offline, kmem let go: release can complete");
 		return;
 	}
 	m->attempts++;

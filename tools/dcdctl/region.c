@@ -513,7 +513,7 @@ check_busy:
 		if (rc < 0)
 			return rc;
 		fprintf(stderr, "%s: %s offlined (%s)\n", e->name, e->dax,
-			e->mem.mode == DCD_MODE_DEVDAX ? "devdax" : "released with its DAX device");
+			e->mem.mode == DCD_MODE_DEVDAX ? "devdax" : "kmem let go: cxl_dcd releases it");
 	}
 	if (busy)
 		return dcd_seterr(ctx, -EBUSY, "%s: busy: DC memory online in %s; offline it or "

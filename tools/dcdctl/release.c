@@ -67,7 +67,7 @@ static int start_extent(struct dcd_ctx *ctx, struct dcd_extent *e, struct target
 		if (rc < 0)
 			return rc;
 		fprintf(stderr, "%s: %s offlined (%s)\n", e->name, e->dax,
-			e->mem.mode == DCD_MODE_DEVDAX ? "devdax" : "released with its DAX device");
+			e->mem.mode == DCD_MODE_DEVDAX ? "devdax" : "kmem let go: cxl_dcd releases it");
 	}
 	if (e->state == DCD_EXT_RELEASE_PENDING)
 		return 0;	/* the kernel releases it now that it is not in use */

@@ -128,13 +128,13 @@ static int sys_online(struct dcd_ctx *ctx, const char *dax, int movable)
 	return blocks_set(ctx, dax, &mem, movable ? "online_movable" : "online_kernel");
 }
 
-static int sys_offline(struct dcd_ctx *ctx, const char *dax)
+static int sys_offline(struct dcd_ctx *ctx, const char *dax, int devdax)
 {
 	struct dcd_mem mem;
 	int rc;
 
 	if (!drv_loaded(ctx, "device_dax"))
-		return dcd_libdaxctl_ops.offline(ctx, dax);		/* loads it */
+		return dcd_libdaxctl_ops.offline(ctx, dax, devdax);	/* loads it */
 	if ((rc = dcd_dax_mem(ctx, dax, &mem)))
 		return rc;
 	if (mem.mode == DCD_MODE_SYSTEM_RAM) {
@@ -145,7 +145,7 @@ static int sys_offline(struct dcd_ctx *ctx, const char *dax)
 		mem.mode = DCD_MODE_DISABLED;
 	}
 	if (mem.mode == DCD_MODE_DISABLED)
-		return drv_write(ctx, "device_dax", "bind", dax);
+		return devdax ? drv_write(ctx, "device_dax", "bind", dax) : 0;
 	if (mem.mode != DCD_MODE_DEVDAX)
 		return dcd_seterr(ctx, -EBUSY, "%s: bound to another driver", dax);
 	return 0;

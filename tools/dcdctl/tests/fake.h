@@ -270,7 +270,15 @@ static int fk_online(struct dcd_ctx *ctx, const char *dax, int movable)
 	return 0;
 }
 
-static int fk_offline(struct dcd_ctx *ctx, const char *dax)
+static void fk_unset_driver(const char *dax)
+{
+	char b[256];
+
+	snprintf(b, sizeof(b), DAXD "%s/driver", dax);
+	unlink(fk_p("%s", b));
+}
+
+static int fk_offline(struct dcd_ctx *ctx, const char *dax, int devdax)
 {
 	struct fk_ops_state *s = dcd_dax_ops_priv(ctx);
 	unsigned long long k, first, last;
@@ -287,7 +295,10 @@ static int fk_offline(struct dcd_ctx *ctx, const char *dax)
 		snprintf(b, sizeof(b), MEMD "memory%llu", k);
 		fk_rm_rf(fk_p("%s", b));
 	}
-	fk_set_driver(dax, "device_dax");
+	if (devdax)
+		fk_set_driver(dax, "device_dax");
+	else
+		fk_unset_driver(dax);
 	return 0;
 }
 

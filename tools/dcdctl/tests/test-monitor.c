@@ -32,14 +32,14 @@ static int uev(const char *msg, size_t len, struct dcd_uevent *ev)
 static struct fk_ops_state st;
 static int hang;
 
-static int hang_offline(struct dcd_ctx *ctx, const char *dax)
+static int hang_offline(struct dcd_ctx *ctx, const char *dax, int devdax)
 {
 	if (hang) {
 		fk_w("hung", "1\n");	/* the attempt started */
 		for (;;)
 			pause();
 	}
-	return fk_ops.offline(ctx, dax);
+	return fk_ops.offline(ctx, dax, devdax);
 }
 
 static const struct dcd_dax_ops test_ops = { .online = fk_online, .offline = hang_offline };
@@ -328,8 +328,9 @@ int main(void)
 	   "release-pending extent0.3 offlined (in a child)");
 	ok(count(a, "policy", "extent0.4", NULL, NULL) == 1, "extent0.4 (2 MiB): ignore reported");
 	ok(fresh("extent0.2")->mem.mode == DCD_MODE_SYSTEM_RAM &&
-	   ext("extent0.3")->mem.mode == DCD_MODE_DEVDAX && !ext("extent0.3")->mem.blocks_present,
-	   "sysfs after: extent0.2 system-ram, extent0.3 devdax without memory blocks");
+	   ext("extent0.3")->mem.mode == DCD_MODE_DISABLED && !ext("extent0.3")->mem.blocks_present,
+	   "sysfs after: extent0.2 system-ram, extent0.3 unbound (kmem let go, no device_dax), "
+	   "no memory blocks");
 	json_object_put(a);
 	rc = dcd_mon_reconcile(&mon, &next);
 	a = lines();
@@ -343,7 +344,7 @@ int main(void)
 	   "extent gone after release: 'removed', result 'released'");
 	json_object_put(a);
 	/* an admin offlines extent0.2: the monitor does not fight it */
-	fk_offline(mon.ctx, "dax3.0");
+	fk_offline(mon.ctx, "dax3.0", 1);
 	rc = dcd_mon_reconcile(&mon, &next);
 	a = lines();
 	ok(rc == 0 && json_object_array_length(a) == 0 &&
@@ -414,8 +415,8 @@ int main(void)
 	a = lines();
 	ok(count(a, "offline", "extent0.3", "ok", &o) == 1 &&
 	   json_object_get_int(json_object_object_get(o, "attempt")) == 2 &&
-	   fresh("extent0.3")->mem.mode == DCD_MODE_DEVDAX,
-	   "busy, then free: attempt 2 offlines it");
+	   fresh("extent0.3")->mem.mode == DCD_MODE_DISABLED,
+	   "busy, then free: attempt 2 offlines it (kmem unbound, no device_dax)");
 	json_object_put(a);
 	mon_fini();
 

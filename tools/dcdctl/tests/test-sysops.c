@@ -66,16 +66,25 @@ int main(void)
 	   "a block already online is not written again");
 
 	/* dax2.0 is kmem with memory512 online: offline, kmem unbind, device_dax bind */
-	rc = dcd_sysfs_ops.offline(ctx, "dax2.0");
+	rc = dcd_sysfs_ops.offline(ctx, "dax2.0", 1);
 	ok(rc == 0 && !strcmp(rn_file(MEMD "memory512/state"), "offline") &&
 	   !strcmp(rn_file(DRV "kmem/unbind"), "dax2.0") &&
 	   !strcmp(rn_file(DRV "device_dax/bind"), "dax2.0"),
 	   "offline: \"offline\" to each online block, kmem unbind, device_dax bind");
 	drivers();
 	fk_set_driver("dax2.0", "device_dax");
-	rc = dcd_sysfs_ops.offline(ctx, "dax2.0");
+	rc = dcd_sysfs_ops.offline(ctx, "dax2.0", 1);
 	ok(rc == 0 && !rn_file(DRV "device_dax/bind")[0] && !rn_file(DRV "kmem/unbind")[0],
 	   "offline of a devdax device: nothing written");
+
+	/* giving a release-pending extent back: offline, kmem unbind, no device_dax */
+	drivers();
+	fk_set_driver("dax2.0", "kmem");
+	fk_w(MEMD "memory512/state", "online\n");
+	rc = dcd_sysfs_ops.offline(ctx, "dax2.0", 0);
+	ok(rc == 0 && !strcmp(rn_file(MEMD "memory512/state"), "offline") &&
+	   !strcmp(rn_file(DRV "kmem/unbind"), "dax2.0") && !rn_file(DRV "device_dax/bind")[0],
+	   "offline without devdax: \"offline\" to the block, kmem unbind, no device_dax bind");
 
 	/* a block the user may not write: its name and the reason */
 	fk_w(MEMD "memory513/state", "offline\n");
