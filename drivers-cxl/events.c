@@ -382,6 +382,7 @@ void dcd_work_fn(struct work_struct *work)
 		dcd_unlock(dcd);
 		return;
 	}
+	__dcd_scan_pending(dcd);
 	if (dcd->events_on)
 		__dcd_drain(dcd);
 	if (dcd->chain->open &&

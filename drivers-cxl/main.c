@@ -20,16 +20,19 @@
  * cxl_dcd.ko co-exists with the in-tree cxl_pci: it never binds a device.
  * It finds memdevs by walking the cxl bus at load and through a cxl bus
  * notifier afterwards (memdev BUS_NOTIFY_ADD_DEVICE fires inside cxl_pci's
- * probe, with the mailbox live and before cxl_mem probes; DEL_DEVICE fires
- * before the memdev leaves sysfs). A memdev whose Command Effects Log lists
- * all four DC opcodes has its DC configuration read and validated, and, if
- * it passes, published in sysfs. Any anomaly disables DC on that memdev with
- * one dev_err() line ("memX: DC disabled: <reason>"); memdevs without DC
- * opcodes are left alone. A DC memdev then gets its DC span registered as
- * the ram partition (partition.c), its extent state (extent.c), the
- * device's existing extents read (all orphans until a region covers them),
- * and, once cxl_pci has bound (PCI BUS_NOTIFY_BOUND_DRIVER), DC events
- * (events.c).
+ * probe, with the mailbox live and before cxl_mem probes). A memdev is
+ * deleted only by cxl_pci's devres, after the PCI BUS_NOTIFY_UNBIND_DRIVER
+ * (or DRIVER_NOT_BOUND, a failed probe): its state is torn down there,
+ * while the mailbox and the memdev are intact. A memdev whose Command
+ * Effects Log lists all four DC opcodes has its DC configuration read and
+ * validated, and, if it passes, published in sysfs. Any anomaly disables
+ * DC on that memdev with one dev_err() line ("memX: DC disabled:
+ * <reason>"); memdevs without DC opcodes are left alone. A DC memdev then
+ * gets its DC span registered as the ram partition (partition.c), its
+ * extent state (extent.c), the device's existing extents read (all orphans
+ * until a region covers them; by cxl_pci's BUS_NOTIFY_BOUND_DRIVER at the
+ * latest when probed from the notifier) and, once cxl_pci has bound (PCI
+ * BUS_NOTIFY_BOUND_DRIVER), DC events (events.c).
  *
  * Load order: notifiers, memdev states (no events), the DAX region driver
  * (which attaches the committed DC regions and adopts their extents; DC
@@ -41,17 +44,31 @@
  * region; every DC region is disabled (its cxl_region unbound, decoders
  * left committed), so no cxl_dax_region is left for dax_cxl to expose
  * whole; the extents stay accepted on the device, as orphans. cxl_pci's
- * BUS_NOTIFY_UNBIND_DRIVER stops events before cxl_pci frees its vectors;
- * memdev DEL_DEVICE tears the state down. A patched partition is never
- * restored: the next load adopts it (cxl_core's DPA lock is private).
+ * BUS_NOTIFY_UNBIND_DRIVER tears the state down (events first) before
+ * cxl_pci frees its vectors and deletes the memdev. A patched partition is
+ * never restored: the next load adopts it (cxl_core's DPA lock is private).
  *
  * Locking, in this order:
  *
  * - device locks: the PCI device (cxl_pci probe/unbind, dcd_scan_one()), a
  *   cxl_dax_region being probed or removed;
- * - dcd_lock (below): dcd_devs, dcd_exiting, dcd_events_ready, region.c's
- *   dcd_rgns. Held to probe a memdev (so it is never probed twice) and to
- *   look a state up; never across a device teardown: a state leaves
+ * - the bus notifier rwsems, taken for read by every device_add() and
+ *   device_del() on their bus and around every notifier call. The cxl bus
+ *   one is taken under dcd_lock and dcd->lock (extent devices are added
+ *   under dcd->lock, by a region probe under dcd_lock too, and unregistered
+ *   by dcd_unlock() under dcd_lock), so our cxl bus notifier must never
+ *   wait for any of dcd_lock, rel_lock or dcd->lock (a reader queued behind
+ *   a writer would deadlock): it takes only dcd_probe_lock, to probe a new
+ *   memdev, never tears one down, and hands the new state over on dcd_new.
+ *   The PCI one is never taken under a lock of ours (we add no PCI device),
+ *   so the PCI notifier may take all of them;
+ * - dcd_probe_lock (below): dcd_exiting; held to probe a memdev (the parent's
+ *   device lock keeps one memdev from being probed twice). Never held with
+ *   dcd_lock, rel_lock or any dcd->lock (not even an unpublished state's:
+ *   lockdep knows one class): under it only cxl_pci's mbox_mutex, sysfs,
+ *   debugfs, resource and dcd_new_lock;
+ * - dcd_lock (below): dcd_devs, dcd_events_ready, region.c's dcd_rgns. Held
+ *   to look a state up; never across a device teardown: a state leaves
  *   dcd_devs under it and is torn down after it is dropped, holding a
  *   reference (dcd_get()/dcd_put(), also for region removal);
  * - dcd->rel_lock: one release pipeline per memdev (release.c), which
@@ -62,9 +79,10 @@
  *   unregisters an extent device or deletes a DAX device under it;
  *   dcd_tags_lock (extent.c, the host-wide tag registry) nests inside it
  *   and nothing else is taken under dcd_tags_lock;
- * - spinlocks, innermost: dax.c's dcd_hpa_lock (the memory notifier and
- *   the dax bus notifier take only it, and queue work), then
- *   dcd->kick_lock (orders queueing work with stopping).
+ * - spinlocks, innermost: dcd_new_lock (dcd_new only), dax.c's
+ *   dcd_hpa_lock (the memory notifier and the dax bus notifier take only
+ *   it, and queue work), then dcd->kick_lock (orders queueing work with
+ *   stopping).
  *
  * Nothing that holds a dev_dax's device lock (device_dax and kmem probe and
  * remove, our bus notifier) takes dcd_lock, rel_lock or dcd->lock. CPU
@@ -92,16 +110,34 @@ MODULE_PARM_DESC(test_fail_probe, "Test only: fail every memdev probe after its 
 struct workqueue_struct *dcd_wq;
 
 /*
- * dcd_lock protects dcd_devs (the &struct dcd_dev of every DC-capable memdev),
- * dcd_exiting (set once module exit started: no new entries after it) and
- * dcd_events_ready (DC regions attached at load: events may start).
- * Held across probing a memdev so the load-time walk and the notifier never
- * probe one memdev twice, and across teardown.
+ * dcd_lock protects dcd_devs (the &struct dcd_dev of every DC-capable memdev)
+ * and dcd_events_ready (DC regions attached at load: events may start). A
+ * state found under it stays in dcd_devs until it is dropped.
  */
 DEFINE_MUTEX(dcd_lock);
 static LIST_HEAD(dcd_devs);
-static bool dcd_exiting;
 static bool dcd_events_ready;
+
+/*
+ * dcd_probe_lock is held across probing a memdev and protects dcd_exiting
+ * (set once module exit started: no new state after it). It runs inside the
+ * cxl bus notifier, so it is never held with dcd_lock, rel_lock or any
+ * dcd->lock. A new state is handed over on dcd_new (dcd_new_lock) and moved
+ * to dcd_devs by the next dcd_lock holder that looks at dcd_devs.
+ */
+static DEFINE_MUTEX(dcd_probe_lock);
+static bool dcd_exiting;
+static DEFINE_SPINLOCK(dcd_new_lock);
+static LIST_HEAD(dcd_new);
+
+/* Move the states probed from the cxl bus notifier to dcd_devs. */
+static void __dcd_devs_sync(void)
+{
+	lockdep_assert_held(&dcd_lock);
+	spin_lock(&dcd_new_lock);
+	list_splice_tail_init(&dcd_new, &dcd_devs);
+	spin_unlock(&dcd_new_lock);
+}
 
 /**
  * dcd_find_memdev() - the state of a memdev, if it is a DC memdev
@@ -115,6 +151,7 @@ struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd)
 	struct dcd_dev *dcd;
 
 	lockdep_assert_held(&dcd_lock);
+	__dcd_devs_sync();
 	list_for_each_entry(dcd, &dcd_devs, node)
 		if (dcd->cxlmd == cxlmd)
 			return dcd;
@@ -133,6 +170,7 @@ struct dcd_dev *dcd_find_pdev(struct device *pdev)
 	struct dcd_dev *dcd;
 
 	lockdep_assert_held(&dcd_lock);
+	__dcd_devs_sync();
 	list_for_each_entry(dcd, &dcd_devs, node)
 		if (dcd->pdev == pdev)
 			return dcd;
@@ -204,7 +242,10 @@ static void dcd_log_config(struct cxl_memdev *cxlmd,
 
 /*
  * Read the CEL and the DC configuration and publish it. Called with the
- * memdev's parent locked and dcd_lock held; logs at most one error line.
+ * memdev's parent locked and dcd_probe_lock held (and, from the notifier,
+ * the cxl bus notifier rwsem: no dcd_lock, no dcd->lock, not even the new
+ * state's); logs at most one error line. The device's extent list is read
+ * later, by the first taker of dcd->lock (__dcd_scan_pending()).
  */
 static int __dcd_probe(struct cxl_memdev *cxlmd)
 {
@@ -214,7 +255,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	int rc, part;
 	u32 ops;
 
-	lockdep_assert_held(&dcd_lock);
+	lockdep_assert_held(&dcd_probe_lock);
 	if (!cxlmd->cxlds || !cxlmd->dev.parent)
 		return 0;
 
@@ -309,15 +350,16 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	get_device(dev);
 	get_device(dcd->pdev);
 
-	/* accepted before we came: orphans until a region covers them */
-	mutex_lock(&dcd->lock);
+	/*
+	 * Not published yet: no lock needed. Accepted before we came: orphans
+	 * until a region covers them, read by __dcd_scan_pending().
+	 */
 	dcd->live = true;
-	rc = __dcd_resync(dcd, false);
-	mutex_unlock(&dcd->lock);
-	if (rc)
-		dev_warn(dev, "cannot read the device's extent list (%d)\n", rc);
+	dcd->scan_pending = true;
 
-	list_add_tail(&dcd->node, &dcd_devs);
+	spin_lock(&dcd_new_lock);
+	list_add_tail(&dcd->node, &dcd_new);
+	spin_unlock(&dcd_new_lock);
 	dev_info(dev, "DC enabled: %u regions, %#llx bytes\n",
 		 dcd->cfg.nr_regions, dcd->total_size);
 	retain_and_null_ptr(dcd);
@@ -325,39 +367,38 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 }
 
 /*
- * Probe @cxlmd unless it is known already or the module is going away;
- * @bound: cxl_pci has finished probing (load-time walk): start events now.
+ * Probe @cxlmd (not known yet: its parent's device lock, held by our caller
+ * and by cxl_pci's probe around the memdev's registration, keeps the
+ * load-time walk and the notifier from probing it twice) unless the module
+ * is going away. Takes dcd_probe_lock only.
  */
-static void dcd_add_memdev(struct cxl_memdev *cxlmd, bool bound)
+static void dcd_add_memdev(struct cxl_memdev *cxlmd)
 {
-	struct dcd_dev *dcd;
-	int part;
+	int part = 0;
 
-	scoped_guard(mutex, &dcd_lock) {
-		if (dcd_exiting || dcd_find_memdev(cxlmd))
-			return;
-		part = __dcd_probe(cxlmd);
-		dcd = dcd_find_memdev(cxlmd);
-		if (dcd && bound && dcd_events_ready)
-			dcd_events_start(dcd);
+	scoped_guard(mutex, &dcd_probe_lock) {
+		if (!dcd_exiting)
+			part = __dcd_probe(cxlmd);
 	}
 	if (part > 0)
 		dcd_partition_reparse_cdat(cxlmd);
 }
 
-static void dcd_del_memdev(struct cxl_memdev *cxlmd)
+/* Read the extent list a probe from the notifier left owed. dcd_lock held. */
+static void dcd_scan_now(struct dcd_dev *dcd)
 {
-	struct dcd_dev *dcd;
-
-	scoped_guard(mutex, &dcd_lock) {
-		dcd = dcd_find_memdev(cxlmd);
-		if (dcd)
-			list_del(&dcd->node);
-	}
-	if (dcd)
-		dcd_destroy(dcd);
+	lockdep_assert_held(&dcd_lock);
+	mutex_lock(&dcd->lock);
+	__dcd_scan_pending(dcd);
+	dcd_unlock(dcd);
 }
 
+/*
+ * Runs with the cxl bus notifier rwsem held for read, which every
+ * device_add() and device_del() of a cxl bus device takes, extent devices'
+ * included (added under dcd->lock, under dcd_lock for a region probe): so
+ * it takes none of dcd_lock, rel_lock or dcd->lock (main.c DOC: Locking).
+ */
 static int dcd_bus_notify(struct notifier_block *nb, unsigned long action,
 			  void *data)
 {
@@ -366,15 +407,14 @@ static int dcd_bus_notify(struct notifier_block *nb, unsigned long action,
 	if (!is_cxl_memdev(dev))
 		return NOTIFY_DONE;
 
-	/* cxl_pci probe or unbind holds the memdev's parent locked here */
-	switch (action) {
-	case BUS_NOTIFY_ADD_DEVICE:
-		dcd_add_memdev(to_cxl_memdev(dev), false);
-		break;
-	case BUS_NOTIFY_DEL_DEVICE:
-		dcd_del_memdev(to_cxl_memdev(dev));
-		break;
-	}
+	/*
+	 * cxl_pci probe holds the memdev's parent locked here. Memdev
+	 * removal needs nothing: a memdev is deleted only by cxl_pci's
+	 * devres, after BUS_NOTIFY_UNBIND_DRIVER or DRIVER_NOT_BOUND, which
+	 * tore its state down (dcd_pci_notify()).
+	 */
+	if (action == BUS_NOTIFY_ADD_DEVICE)
+		dcd_add_memdev(to_cxl_memdev(dev));
 	return NOTIFY_DONE;
 }
 
@@ -384,8 +424,11 @@ static struct notifier_block dcd_bus_nb = {
 
 /*
  * cxl_pci bound: its probe (4-byte event policy included) is complete, so
- * apply ours and start events. cxl_pci unbinding: stop everything before
- * its devres frees the vectors and the mailbox.
+ * read the extent list if still owed, apply our policy and start events.
+ * cxl_pci unbinding, or failing to bind after it registered the memdev: tear
+ * the state down (events first) before its devres frees the vectors and
+ * the mailbox and deletes the memdev. Runs under the PCI bus notifier
+ * rwsem, which nothing of ours is ever held around.
  */
 static int dcd_pci_notify(struct notifier_block *nb, unsigned long action,
 			  void *data)
@@ -394,19 +437,30 @@ static int dcd_pci_notify(struct notifier_block *nb, unsigned long action,
 	struct dcd_dev *dcd;
 
 	if (action != BUS_NOTIFY_BOUND_DRIVER &&
-	    action != BUS_NOTIFY_UNBIND_DRIVER)
+	    action != BUS_NOTIFY_UNBIND_DRIVER &&
+	    action != BUS_NOTIFY_DRIVER_NOT_BOUND)
 		return NOTIFY_DONE;
 	if (!dev->driver || strcmp(dev->driver->name, "cxl_pci"))
 		return NOTIFY_DONE;
 
-	guard(mutex)(&dcd_lock);
-	dcd = dcd_find_pdev(dev);
-	if (!dcd)
+	if (action == BUS_NOTIFY_BOUND_DRIVER) {
+		guard(mutex)(&dcd_lock);
+		dcd = dcd_find_pdev(dev);
+		if (!dcd)
+			return NOTIFY_DONE;
+		dcd_scan_now(dcd);
+		if (dcd_events_ready)
+			dcd_events_start(dcd);
 		return NOTIFY_DONE;
-	if (action == BUS_NOTIFY_UNBIND_DRIVER)
-		dcd_events_stop(dcd);
-	else if (dcd_events_ready)
-		dcd_events_start(dcd);
+	}
+
+	scoped_guard(mutex, &dcd_lock) {
+		dcd = dcd_find_pdev(dev);
+		if (dcd)
+			list_del(&dcd->node);
+	}
+	if (dcd)
+		dcd_destroy(dcd);
 	return NOTIFY_DONE;
 }
 
@@ -415,17 +469,20 @@ static struct notifier_block dcd_pci_nb = {
 };
 
 /*
- * Tear every memdev state down while the notifiers are still registered: a
- * memdev being deleted meanwhile is either torn down here or by its
- * DEL_DEVICE notification, always before it leaves sysfs.
+ * Tear every memdev state down while the notifiers are still registered: no
+ * probe is running or starts once dcd_exiting is set; a memdev whose
+ * cxl_pci unbinds meanwhile is torn down either here or by its
+ * BUS_NOTIFY_UNBIND_DRIVER, always before it leaves sysfs.
  */
 static void dcd_teardown(void)
 {
 	struct dcd_dev *dcd, *next;
 	LIST_HEAD(gone);
 
-	scoped_guard(mutex, &dcd_lock) {
+	scoped_guard(mutex, &dcd_probe_lock)
 		dcd_exiting = true;
+	scoped_guard(mutex, &dcd_lock) {
+		__dcd_devs_sync();
 		list_splice_init(&dcd_devs, &gone);
 	}
 	list_for_each_entry_safe(dcd, next, &gone, node) {
@@ -441,22 +498,42 @@ static void dcd_stop_events(void)
 
 	guard(mutex)(&dcd_lock);
 	dcd_events_ready = false;
+	__dcd_devs_sync();
 	list_for_each_entry(dcd, &dcd_devs, node)
 		dcd_events_stop(dcd);
 }
 
-/* Load-time walk: a memdev cxl_pci registered before this module loaded. */
+/*
+ * Load-time walk: a memdev cxl_pci registered before this module loaded (or
+ * meanwhile: the notifier probed it already). No cxl bus notifier rwsem is
+ * held here, so the extent list is read at once.
+ */
 static int dcd_scan_one(struct device *dev, void *unused)
 {
 	struct device *parent = dev->parent;
+	struct cxl_memdev *cxlmd;
+	struct dcd_dev *dcd;
 
 	if (!is_cxl_memdev(dev) || !parent)
 		return 0;
+	cxlmd = to_cxl_memdev(dev);
 
 	/* exclude cxl_pci probe/unbind, which create and delete memdevs */
 	guard(device)(parent);
-	if (device_is_registered(dev))
-		dcd_add_memdev(to_cxl_memdev(dev), !!parent->driver);
+	if (!device_is_registered(dev))
+		return 0;
+	scoped_guard(mutex, &dcd_lock)
+		dcd = dcd_find_memdev(cxlmd);
+	if (!dcd)
+		dcd_add_memdev(cxlmd);
+
+	guard(mutex)(&dcd_lock);
+	dcd = dcd_find_memdev(cxlmd);
+	if (!dcd)
+		return 0;
+	dcd_scan_now(dcd);
+	if (parent->driver && dcd_events_ready)
+		dcd_events_start(dcd);
 	return 0;
 }
 
