@@ -33,7 +33,7 @@
  * Firmware-first hosts (cxl_pci skipped event setup): the logs are left to
  * firmware; no policy, no interrupt, no poll.
  *
- * Stopping (cxl_pci unbind, memdev removal, module exit): @stopping is set
+ * Stopping (cxl_pci unbind or failed probe, module exit): @stopping is set
  * under dcd->lock and @kick_lock (dcd_kick() tests it under @kick_lock, so
  * nothing is queued after), the IRQs are freed (before cxl_pci frees its
  * vectors), then the poll, the re-check and the work are cancelled
