@@ -11,9 +11,12 @@
  * sysfs.c (read-only attributes).
  *
  * Lifetime: a &struct dcd_dev is created when a memdev that passes all
- * checks appears (module load or memdev BUS_NOTIFY_ADD_DEVICE) and destroyed
- * at the memdev's BUS_NOTIFY_DEL_DEVICE or at module unload, whichever comes
- * first; both run under dcd_lock (main.c). It holds a reference on the
+ * checks appears (module load or memdev BUS_NOTIFY_ADD_DEVICE), under
+ * dcd_probe_lock, and destroyed when cxl_pci unbinds from the memdev's PCI
+ * device (by the first devres released, before cxl_pci's delete the
+ * memdev) or fails to bind it, or at module unload, whichever comes first;
+ * it leaves dcd_devs under dcd_lock and is torn down without it (main.c).
+ * It holds a reference on the
  * memdev's struct device; @cxlmd->cxlds is used only while the memdev is
  * being probed, never later. The configuration is immutable once the sysfs
  * files exist, so show() handlers read it without locking; removal of the
@@ -217,7 +220,8 @@ struct dcd_extent_dev {
 
 /**
  * struct dcd_dev - cxl_dcd.ko state of one DC-capable memdev
- * @node: entry in dcd_devs, protected by dcd_lock
+ * @node: entry in dcd_devs (dcd_lock and dcd_devs_lock: main.c)
+ * @listed: in dcd_devs (under dcd_devs_lock; cleared under dcd_lock too)
  * @kref: dcd_devs' reference, plus one per user outside dcd_lock
  * @cxlmd: the memdev; a reference on @cxlmd->dev is held
  * @cxlds: the memdev's device state, valid while @live
@@ -249,6 +253,9 @@ struct dcd_extent_dev {
  * @chain: the More chain being staged
  * @chain_seen: records were received for @chain (a response is owed)
  * @resync: re-read the extent list at the next work run
+ * @scan_pending: the first read of the device's extent list (orphans) is
+ *	still owed: probed from the cxl bus notifier, which must not take
+ *	@lock; done by the first taker of @lock (__dcd_scan_pending())
  * @retry: failed Release DC commands, retried from the work
  * @nr_retry: entries in @retry
  * @nr_pending: release-pending extents (read locklessly by the work)
@@ -266,6 +273,10 @@ struct dcd_extent_dev {
  * @buf2: a second one
  * @extbuf: extents of a Get DC Extent List read (under @lock)
  * @work: the event and release work (on dcd_wq; one per memdev)
+ * @start_work: cxl_pci bound: read the extent list, start events (main.c)
+ * @unbind_res: devres tearing the state down at cxl_pci unbind (main.c)
+ * @unbind_watched: @unbind_res was added to the PCI device (its device
+ *	lock held)
  * @poll: periodic poll of the Event Status register
  * @recheck: runs @work after @recheck_ms (release.c backoff)
  * @dbg: debugfs directory
@@ -274,6 +285,7 @@ struct dcd_extent_dev {
  */
 struct dcd_dev {
 	struct list_head node;
+	bool listed;
 	struct kref kref;
 	struct cxl_memdev *cxlmd;
 	struct cxl_dev_state *cxlds;
@@ -309,6 +321,7 @@ struct dcd_dev {
 	struct dcd_chain *chain;
 	bool chain_seen;
 	bool resync;
+	bool scan_pending;
 	struct dcd_retry retry[DCD_RETRY_MAX];
 	unsigned int nr_retry;
 	unsigned int nr_pending;
@@ -326,6 +339,9 @@ struct dcd_dev {
 	struct dcd_extent *extbuf;
 	u32 *slots;
 	struct work_struct work;
+	struct work_struct start_work;
+	struct dcd_dev **unbind_res;
+	bool unbind_watched;
 	struct delayed_work poll;
 	struct delayed_work recheck;
 	struct dentry *dbg;
@@ -364,6 +380,7 @@ void dcd_extents_free(struct dcd_dev *dcd);
 void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev);
 void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout);
 int __dcd_resync(struct dcd_dev *dcd, bool adopt);
+void __dcd_scan_pending(struct dcd_dev *dcd);
 void __dcd_retry_releases(struct dcd_dev *dcd);
 int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
 int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,

@@ -33,7 +33,7 @@
  * Firmware-first hosts (cxl_pci skipped event setup): the logs are left to
  * firmware; no policy, no interrupt, no poll.
  *
- * Stopping (cxl_pci unbind, memdev removal, module exit): @stopping is set
+ * Stopping (cxl_pci unbind or failed probe, module exit): @stopping is set
  * under dcd->lock and @kick_lock (dcd_kick() tests it under @kick_lock, so
  * nothing is queued after), the IRQs are freed (before cxl_pci frees its
  * vectors), then the poll, the re-check and the work are cancelled
@@ -382,6 +382,7 @@ void dcd_work_fn(struct work_struct *work)
 		dcd_unlock(dcd);
 		return;
 	}
+	__dcd_scan_pending(dcd);
 	if (dcd->events_on)
 		__dcd_drain(dcd);
 	if (dcd->chain->open &&

@@ -1140,6 +1140,29 @@ out:
 }
 
 /**
+ * __dcd_scan_pending() - read the device's extent list owed since probe
+ * @dcd: memdev state, dcd->lock held
+ *
+ * A memdev probed from the cxl bus notifier (main.c) cannot take dcd->lock
+ * there, so its first extent list read (what was accepted before we came:
+ * orphans until a region covers them) is done by whoever takes dcd->lock
+ * first: cxl_pci's BUS_NOTIFY_BOUND_DRIVER, a region attach or the work.
+ */
+void __dcd_scan_pending(struct dcd_dev *dcd)
+{
+	int rc;
+
+	lockdep_assert_held(&dcd->lock);
+	if (!dcd->scan_pending || !dcd->live || dcd->stopping)
+		return;
+	dcd->scan_pending = false;
+	rc = __dcd_resync(dcd, false);
+	if (rc)
+		dev_warn(&dcd->cxlmd->dev,
+			 "cannot read the device's extent list (%d)\n", rc);
+}
+
+/**
  * __dcd_region_attach() - a DC region over this memdev was bound
  * @dcd: memdev state, dcd->lock held
  * @rgn: the region, not yet on dcd->regions
@@ -1151,6 +1174,8 @@ void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn)
 {
 	u32 i;
 
+	/* the probe-time read comes first, as if it had run at probe */
+	__dcd_scan_pending(dcd);
 	list_add_tail(&rgn->node, &dcd->regions);
 	if (dcd->live && !dcd->stopping)
 		__dcd_resync(dcd, true);

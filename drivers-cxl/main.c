@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "cxl_dcd.h"
@@ -20,15 +21,20 @@
  * cxl_dcd.ko co-exists with the in-tree cxl_pci: it never binds a device.
  * It finds memdevs by walking the cxl bus at load and through a cxl bus
  * notifier afterwards (memdev BUS_NOTIFY_ADD_DEVICE fires inside cxl_pci's
- * probe, with the mailbox live and before cxl_mem probes; DEL_DEVICE fires
- * before the memdev leaves sysfs). A memdev whose Command Effects Log lists
- * all four DC opcodes has its DC configuration read and validated, and, if
- * it passes, published in sysfs. Any anomaly disables DC on that memdev with
- * one dev_err() line ("memX: DC disabled: <reason>"); memdevs without DC
- * opcodes are left alone. A DC memdev then gets its DC span registered as
- * the ram partition (partition.c), its extent state (extent.c), the
- * device's existing extents read (all orphans until a region covers them),
- * and, once cxl_pci has bound (PCI BUS_NOTIFY_BOUND_DRIVER), DC events
+ * probe, with the mailbox live and before cxl_mem probes). A memdev is
+ * deleted only by cxl_pci's devres: when cxl_pci unbinds, the first devres
+ * released is ours, added at cxl_pci's BUS_NOTIFY_BOUND_DRIVER
+ * (dcd_pci_release()), which tears the state down while the vectors, the
+ * mailbox and the memdev are intact; when its probe fails after the memdev
+ * was registered, its BUS_NOTIFY_DRIVER_NOT_BOUND does. A memdev whose
+ * Command Effects Log lists all four DC opcodes has its DC configuration
+ * read and validated, and, if it passes, published in sysfs. Any anomaly
+ * disables DC on that memdev with one dev_err() line ("memX: DC disabled:
+ * <reason>"); memdevs without DC opcodes are left alone. A DC memdev then
+ * gets its DC span registered as the ram partition (partition.c), its
+ * extent state (extent.c), the device's existing extents read (all orphans
+ * until a region covers them; when probed from the notifier, by a region
+ * attach or once cxl_pci has bound) and, once cxl_pci has bound, DC events
  * (events.c).
  *
  * Load order: notifiers, memdev states (no events), the DAX region driver
@@ -40,20 +46,39 @@
  * in the log for the next load instead of being rejected for want of a
  * region; every DC region is disabled (its cxl_region unbound, decoders
  * left committed), so no cxl_dax_region is left for dax_cxl to expose
- * whole; the extents stay accepted on the device, as orphans. cxl_pci's
- * BUS_NOTIFY_UNBIND_DRIVER stops events before cxl_pci frees its vectors;
- * memdev DEL_DEVICE tears the state down. A patched partition is never
- * restored: the next load adopts it (cxl_core's DPA lock is private).
+ * whole; the extents stay accepted on the device, as orphans. A patched
+ * partition is never restored: the next load adopts it (cxl_core's DPA
+ * lock is private).
  *
  * Locking, in this order:
  *
- * - device locks: the PCI device (cxl_pci probe/unbind, dcd_scan_one()), a
- *   cxl_dax_region being probed or removed;
- * - dcd_lock (below): dcd_devs, dcd_exiting, dcd_events_ready, region.c's
- *   dcd_rgns. Held to probe a memdev (so it is never probed twice) and to
- *   look a state up; never across a device teardown: a state leaves
- *   dcd_devs under it and is torn down after it is dropped, holding a
- *   reference (dcd_get()/dcd_put(), also for region removal);
+ * - device locks: the PCI device (cxl_pci probe/unbind and so our devres,
+ *   dcd_scan_one(), dcd_teardown()), a cxl_dax_region being probed or
+ *   removed;
+ * - the bus notifier rwsems, taken for read by every device_add() and
+ *   device_del() and around every notifier call of their bus. lockdep
+ *   knows one class for all of them (bus_register() initialises them at
+ *   one place), and the cxl, dax and auxiliary ones are taken under
+ *   dcd_lock, rel_lock and dcd->lock (extent devices are added under
+ *   dcd->lock, by a region probe under dcd_lock too, and unregistered
+ *   under dcd_lock by dcd_unlock(); DAX devices are added under dcd->lock
+ *   and deleted under rel_lock; the works do all of it). A reader queued
+ *   behind a writer waits, so the rule: no bus notifier of ours takes
+ *   dcd_lock, rel_lock or any dcd->lock, or waits for a work that does.
+ *   The cxl one probes a new memdev under dcd_probe_lock only and tears
+ *   nothing down; the PCI one looks the state up under dcd_devs_lock,
+ *   adds our devres and queues start_work. The one exception is a failed
+ *   cxl_pci probe (DRIVER_NOT_BOUND), which nothing else can handle before
+ *   cxl_pci's devres deletes the memdev and frees the mailbox;
+ * - dcd_probe_lock (below): dcd_exiting; held to probe a memdev (the
+ *   parent's device lock keeps one memdev from being probed twice). Never
+ *   held with dcd_lock, rel_lock or any dcd->lock (not even an unpublished
+ *   state's: lockdep knows one class): under it only cxl_pci's mbox_mutex,
+ *   sysfs, debugfs, the resource lock and dcd_devs_lock;
+ * - dcd_lock (below): dcd_devs membership, dcd_events_ready, region.c's
+ *   dcd_rgns. Held to look a state up; never across a device teardown: a
+ *   state leaves dcd_devs under it and is torn down after it is dropped,
+ *   holding a reference (dcd_get()/dcd_put(), also for region removal);
  * - dcd->rel_lock: one release pipeline per memdev (release.c), which
  *   takes DAX devices' device locks (fence, unbind, delete) with no lock
  *   of ours but this one held;
@@ -62,9 +87,10 @@
  *   unregisters an extent device or deletes a DAX device under it;
  *   dcd_tags_lock (extent.c, the host-wide tag registry) nests inside it
  *   and nothing else is taken under dcd_tags_lock;
- * - spinlocks, innermost: dax.c's dcd_hpa_lock (the memory notifier and
- *   the dax bus notifier take only it, and queue work), then
- *   dcd->kick_lock (orders queueing work with stopping).
+ * - spinlocks, innermost: dcd_devs_lock (dcd_devs' structure), dax.c's
+ *   dcd_hpa_lock (the memory notifier and the dax bus notifier take only
+ *   it, and queue work), then dcd->kick_lock (orders queueing work with
+ *   stopping).
  *
  * Nothing that holds a dev_dax's device lock (device_dax and kmem probe and
  * remove, our bus notifier) takes dcd_lock, rel_lock or dcd->lock. CPU
@@ -92,16 +118,43 @@ MODULE_PARM_DESC(test_fail_probe, "Test only: fail every memdev probe after its 
 struct workqueue_struct *dcd_wq;
 
 /*
- * dcd_lock protects dcd_devs (the &struct dcd_dev of every DC-capable memdev),
- * dcd_exiting (set once module exit started: no new entries after it) and
+ * dcd_lock protects dcd_devs' membership (a state leaves it only under
+ * dcd_lock, so one found under it stays listed until it is dropped) and
  * dcd_events_ready (DC regions attached at load: events may start).
- * Held across probing a memdev so the load-time walk and the notifier never
- * probe one memdev twice, and across teardown.
+ * dcd_devs_lock protects its structure: a new state is added (by a memdev
+ * probe, which must not take dcd_lock) and a state removed under it, so it
+ * is walked under dcd_lock (additions are RCU-safe for that walker) or
+ * under dcd_devs_lock (by the PCI bus notifier, which must not take
+ * dcd_lock).
  */
 DEFINE_MUTEX(dcd_lock);
+static DEFINE_SPINLOCK(dcd_devs_lock);
 static LIST_HEAD(dcd_devs);
-static bool dcd_exiting;
 static bool dcd_events_ready;
+
+/*
+ * dcd_probe_lock is held across probing a memdev and protects dcd_exiting
+ * (set once module exit started: no new state after it). It runs inside the
+ * cxl bus notifier, so it is never held with dcd_lock, rel_lock or any
+ * dcd->lock.
+ */
+static DEFINE_MUTEX(dcd_probe_lock);
+static bool dcd_exiting;
+
+/* Take a state off dcd_devs; false if it was not listed. dcd_lock held. */
+static bool __dcd_unlist(struct dcd_dev *dcd)
+{
+	bool listed;
+
+	lockdep_assert_held(&dcd_lock);
+	spin_lock(&dcd_devs_lock);
+	listed = dcd->listed;
+	if (listed)
+		list_del(&dcd->node);
+	dcd->listed = false;
+	spin_unlock(&dcd_devs_lock);
+	return listed;
+}
 
 /**
  * dcd_find_memdev() - the state of a memdev, if it is a DC memdev
@@ -115,7 +168,7 @@ struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd)
 	struct dcd_dev *dcd;
 
 	lockdep_assert_held(&dcd_lock);
-	list_for_each_entry(dcd, &dcd_devs, node)
+	list_for_each_entry_rcu(dcd, &dcd_devs, node, lockdep_is_held(&dcd_lock))
 		if (dcd->cxlmd == cxlmd)
 			return dcd;
 	return NULL;
@@ -133,16 +186,36 @@ struct dcd_dev *dcd_find_pdev(struct device *pdev)
 	struct dcd_dev *dcd;
 
 	lockdep_assert_held(&dcd_lock);
-	list_for_each_entry(dcd, &dcd_devs, node)
+	list_for_each_entry_rcu(dcd, &dcd_devs, node, lockdep_is_held(&dcd_lock))
 		if (dcd->pdev == pdev)
 			return dcd;
 	return NULL;
+}
+
+/* dcd_find_pdev() without dcd_lock: returns a reference (dcd_put()). */
+static struct dcd_dev *dcd_find_pdev_get(struct device *pdev)
+{
+	struct dcd_dev *dcd, *found = NULL;
+
+	spin_lock(&dcd_devs_lock);
+	list_for_each_entry(dcd, &dcd_devs, node) {
+		if (dcd->pdev == pdev) {
+			dcd_get(dcd);
+			found = dcd;
+			break;
+		}
+	}
+	spin_unlock(&dcd_devs_lock);
+	return found;
 }
 
 static void dcd_free(struct kref *kref)
 {
 	struct dcd_dev *dcd = container_of(kref, struct dcd_dev, kref);
 
+	/* never handed to the PCI device's devres (else that freed it) */
+	if (!dcd->unbind_watched)
+		devres_free(dcd->unbind_res);
 	dcd_extents_free(dcd);
 	mutex_destroy(&dcd->lock);
 	mutex_destroy(&dcd->rel_lock);
@@ -176,6 +249,7 @@ void dcd_put(struct dcd_dev *dcd)
  */
 static void dcd_destroy(struct dcd_dev *dcd)
 {
+	cancel_work_sync(&dcd->start_work);
 	dcd_events_stop(dcd);
 	mutex_lock(&dcd->lock);
 	__dcd_extents_orphan_all(dcd);
@@ -185,6 +259,84 @@ static void dcd_destroy(struct dcd_dev *dcd)
 	dcd_sysfs_remove(dcd);
 	dev_dbg(&dcd->cxlmd->dev, "DC state removed\n");
 	dcd_put(dcd);
+}
+
+/*
+ * cxl_pci unbinding: the first devres of its PCI device released (added at
+ * BUS_NOTIFY_BOUND_DRIVER, after all of cxl_pci's), so the state is torn
+ * down while the vectors, the mailbox and the memdev are intact, and
+ * outside the PCI bus notifier (the PCI device is locked, nothing else).
+ */
+static void dcd_pci_release(struct device *pdev, void *res)
+{
+	struct dcd_dev *dcd = *(struct dcd_dev **)res;
+	bool listed;
+
+	scoped_guard(mutex, &dcd_lock)
+		listed = __dcd_unlist(dcd);
+	if (listed)
+		dcd_destroy(dcd);
+	dcd_put(dcd);
+}
+
+static int dcd_pci_match(struct device *pdev, void *res, void *data)
+{
+	return *(struct dcd_dev **)res == data;
+}
+
+/*
+ * cxl_pci has bound @dcd's PCI device (locked by the caller): tear the
+ * state down at its unbind, first thing (dcd_pci_release()).
+ */
+static void dcd_watch_unbind(struct dcd_dev *dcd)
+{
+	if (dcd->unbind_watched)
+		return;
+	dcd_get(dcd);
+	*dcd->unbind_res = dcd;
+	devres_add(dcd->pdev, dcd->unbind_res);
+	dcd->unbind_watched = true;
+}
+
+/*
+ * Module exit: @dcd's PCI device is locked, so its unbind is not running;
+ * take the devres back unless it was released (then the state is gone).
+ */
+static void dcd_unwatch_unbind(struct dcd_dev *dcd)
+{
+	device_lock_assert(dcd->pdev);
+	if (!dcd->unbind_watched)
+		return;
+	if (!devres_destroy(dcd->pdev, dcd_pci_release, dcd_pci_match, dcd))
+		dcd_put(dcd);
+	dcd->unbind_watched = false;
+	dcd->unbind_res = NULL;
+}
+
+/* Read the extent list a probe from the notifier left owed. dcd_lock held. */
+static void dcd_scan_now(struct dcd_dev *dcd)
+{
+	lockdep_assert_held(&dcd_lock);
+	mutex_lock(&dcd->lock);
+	__dcd_scan_pending(dcd);
+	dcd_unlock(dcd);
+}
+
+/*
+ * cxl_pci bound (queued by its BUS_NOTIFY_BOUND_DRIVER, which must not take
+ * our locks): read the extent list if still owed, apply our event policy
+ * and start events. Cancelled by dcd_destroy().
+ */
+static void dcd_start_fn(struct work_struct *work)
+{
+	struct dcd_dev *dcd = container_of(work, struct dcd_dev, start_work);
+
+	guard(mutex)(&dcd_lock);
+	if (!dcd->listed)
+		return;
+	dcd_scan_now(dcd);
+	if (dcd_events_ready)
+		dcd_events_start(dcd);
 }
 
 static void dcd_log_config(struct cxl_memdev *cxlmd,
@@ -204,7 +356,10 @@ static void dcd_log_config(struct cxl_memdev *cxlmd,
 
 /*
  * Read the CEL and the DC configuration and publish it. Called with the
- * memdev's parent locked and dcd_lock held; logs at most one error line.
+ * memdev's parent locked and dcd_probe_lock held (and, from the notifier,
+ * the cxl bus notifier rwsem: no dcd_lock, no dcd->lock, not even the new
+ * state's); logs at most one error line. The device's extent list is read
+ * later, by the first taker of dcd->lock (__dcd_scan_pending()).
  */
 static int __dcd_probe(struct cxl_memdev *cxlmd)
 {
@@ -214,7 +369,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	int rc, part;
 	u32 ops;
 
-	lockdep_assert_held(&dcd_lock);
+	lockdep_assert_held(&dcd_probe_lock);
 	if (!cxlmd->cxlds || !cxlmd->dev.parent)
 		return 0;
 
@@ -276,6 +431,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	INIT_LIST_HEAD(&dcd->dead);
 	INIT_LIST_HEAD(&dcd->daxs);
 	INIT_WORK(&dcd->work, dcd_work_fn);
+	INIT_WORK(&dcd->start_work, dcd_start_fn);
 	INIT_DELAYED_WORK(&dcd->poll, dcd_poll_fn);
 	INIT_DELAYED_WORK(&dcd->recheck, dcd_recheck_fn);
 
@@ -294,6 +450,15 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 		return 0;
 	}
 	rc = dcd_extents_init(dcd);
+	if (!rc) {
+		dcd->unbind_res = devres_alloc(dcd_pci_release,
+					       sizeof(*dcd->unbind_res),
+					       GFP_KERNEL);
+		if (!dcd->unbind_res) {
+			dcd_extents_free(dcd);
+			rc = -ENOMEM;
+		}
+	}
 	if (rc) {
 		dev_err(dev, "DC disabled: out of memory\n");
 		return 0;
@@ -302,6 +467,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	if (rc) {
 		dev_err(dev, "DC disabled: cannot create sysfs attributes (%d)\n",
 			rc);
+		devres_free(dcd->unbind_res);
 		dcd_extents_free(dcd);
 		return 0;
 	}
@@ -309,15 +475,17 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	get_device(dev);
 	get_device(dcd->pdev);
 
-	/* accepted before we came: orphans until a region covers them */
-	mutex_lock(&dcd->lock);
+	/*
+	 * Not published yet: no lock needed. Accepted before we came: orphans
+	 * until a region covers them, read by __dcd_scan_pending().
+	 */
 	dcd->live = true;
-	rc = __dcd_resync(dcd, false);
-	mutex_unlock(&dcd->lock);
-	if (rc)
-		dev_warn(dev, "cannot read the device's extent list (%d)\n", rc);
+	dcd->scan_pending = true;
 
-	list_add_tail(&dcd->node, &dcd_devs);
+	spin_lock(&dcd_devs_lock);
+	list_add_tail_rcu(&dcd->node, &dcd_devs);
+	dcd->listed = true;
+	spin_unlock(&dcd_devs_lock);
 	dev_info(dev, "DC enabled: %u regions, %#llx bytes\n",
 		 dcd->cfg.nr_regions, dcd->total_size);
 	retain_and_null_ptr(dcd);
@@ -325,39 +493,29 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 }
 
 /*
- * Probe @cxlmd unless it is known already or the module is going away;
- * @bound: cxl_pci has finished probing (load-time walk): start events now.
+ * Probe @cxlmd (not known yet: its parent's device lock, held by our caller
+ * and by cxl_pci's probe around the memdev's registration, keeps the
+ * load-time walk and the notifier from probing it twice) unless the module
+ * is going away. Takes dcd_probe_lock only.
  */
-static void dcd_add_memdev(struct cxl_memdev *cxlmd, bool bound)
+static void dcd_add_memdev(struct cxl_memdev *cxlmd)
 {
-	struct dcd_dev *dcd;
-	int part;
+	int part = 0;
 
-	scoped_guard(mutex, &dcd_lock) {
-		if (dcd_exiting || dcd_find_memdev(cxlmd))
-			return;
-		part = __dcd_probe(cxlmd);
-		dcd = dcd_find_memdev(cxlmd);
-		if (dcd && bound && dcd_events_ready)
-			dcd_events_start(dcd);
+	scoped_guard(mutex, &dcd_probe_lock) {
+		if (!dcd_exiting)
+			part = __dcd_probe(cxlmd);
 	}
 	if (part > 0)
 		dcd_partition_reparse_cdat(cxlmd);
 }
 
-static void dcd_del_memdev(struct cxl_memdev *cxlmd)
-{
-	struct dcd_dev *dcd;
-
-	scoped_guard(mutex, &dcd_lock) {
-		dcd = dcd_find_memdev(cxlmd);
-		if (dcd)
-			list_del(&dcd->node);
-	}
-	if (dcd)
-		dcd_destroy(dcd);
-}
-
+/*
+ * Runs with the cxl bus notifier rwsem held for read, which every
+ * device_add() and device_del() of a cxl bus device takes, extent devices'
+ * included (added under dcd->lock, under dcd_lock for a region probe): so
+ * it takes none of dcd_lock, rel_lock or dcd->lock (main.c DOC: Locking).
+ */
 static int dcd_bus_notify(struct notifier_block *nb, unsigned long action,
 			  void *data)
 {
@@ -366,15 +524,14 @@ static int dcd_bus_notify(struct notifier_block *nb, unsigned long action,
 	if (!is_cxl_memdev(dev))
 		return NOTIFY_DONE;
 
-	/* cxl_pci probe or unbind holds the memdev's parent locked here */
-	switch (action) {
-	case BUS_NOTIFY_ADD_DEVICE:
-		dcd_add_memdev(to_cxl_memdev(dev), false);
-		break;
-	case BUS_NOTIFY_DEL_DEVICE:
-		dcd_del_memdev(to_cxl_memdev(dev));
-		break;
-	}
+	/*
+	 * cxl_pci probe holds the memdev's parent locked here. Memdev
+	 * removal needs nothing: a memdev is deleted only by cxl_pci's
+	 * devres, after BUS_NOTIFY_UNBIND_DRIVER or DRIVER_NOT_BOUND, which
+	 * tore its state down (dcd_pci_notify()).
+	 */
+	if (action == BUS_NOTIFY_ADD_DEVICE)
+		dcd_add_memdev(to_cxl_memdev(dev));
 	return NOTIFY_DONE;
 }
 
@@ -383,30 +540,52 @@ static struct notifier_block dcd_bus_nb = {
 };
 
 /*
- * cxl_pci bound: its probe (4-byte event policy included) is complete, so
- * apply ours and start events. cxl_pci unbinding: stop everything before
- * its devres frees the vectors and the mailbox.
+ * Runs with the PCI bus notifier rwsem held for read. lockdep knows one
+ * class for every bus's notifier rwsem (bus_register()), the cxl, dax and
+ * auxiliary ones included, which are taken under our locks: so, as the cxl
+ * bus notifier, this takes none of dcd_lock, rel_lock or dcd->lock and
+ * waits for no work that does (main.c DOC: Locking), except on a failed
+ * cxl_pci probe.
+ *
+ * cxl_pci bound: its probe (4-byte event policy included) is complete: the
+ * state is torn down at its unbind by devres (dcd_pci_release()), and the
+ * work reads the extent list if still owed, applies our policy and starts
+ * events (dcd_start_fn()).
+ *
+ * cxl_pci failed to bind after it registered the memdev: its devres deletes
+ * the memdev and frees the mailbox next, and no devres of ours runs first:
+ * the state is torn down here, under the rwsem. Events never started.
  */
 static int dcd_pci_notify(struct notifier_block *nb, unsigned long action,
 			  void *data)
 {
 	struct device *dev = data;
 	struct dcd_dev *dcd;
+	bool listed = false;
 
 	if (action != BUS_NOTIFY_BOUND_DRIVER &&
-	    action != BUS_NOTIFY_UNBIND_DRIVER)
+	    action != BUS_NOTIFY_DRIVER_NOT_BOUND)
 		return NOTIFY_DONE;
 	if (!dev->driver || strcmp(dev->driver->name, "cxl_pci"))
 		return NOTIFY_DONE;
 
-	guard(mutex)(&dcd_lock);
-	dcd = dcd_find_pdev(dev);
-	if (!dcd)
+	if (action == BUS_NOTIFY_BOUND_DRIVER) {
+		dcd = dcd_find_pdev_get(dev);
+		if (!dcd)
+			return NOTIFY_DONE;
+		dcd_watch_unbind(dcd);
+		queue_work(dcd_wq, &dcd->start_work);
+		dcd_put(dcd);
 		return NOTIFY_DONE;
-	if (action == BUS_NOTIFY_UNBIND_DRIVER)
-		dcd_events_stop(dcd);
-	else if (dcd_events_ready)
-		dcd_events_start(dcd);
+	}
+
+	scoped_guard(mutex, &dcd_lock) {
+		dcd = dcd_find_pdev(dev);
+		if (dcd)
+			listed = __dcd_unlist(dcd);
+	}
+	if (listed)
+		dcd_destroy(dcd);
 	return NOTIFY_DONE;
 }
 
@@ -415,22 +594,36 @@ static struct notifier_block dcd_pci_nb = {
 };
 
 /*
- * Tear every memdev state down while the notifiers are still registered: a
- * memdev being deleted meanwhile is either torn down here or by its
- * DEL_DEVICE notification, always before it leaves sysfs.
+ * Tear every memdev state down while the notifiers are still registered: no
+ * probe is running or starts once dcd_exiting is set. Each state is torn
+ * down with its PCI device locked, so a cxl_pci unbind (whose devres
+ * would tear it down) waits, or has done it already.
  */
 static void dcd_teardown(void)
 {
-	struct dcd_dev *dcd, *next;
-	LIST_HEAD(gone);
+	struct dcd_dev *dcd;
+	bool listed;
 
-	scoped_guard(mutex, &dcd_lock) {
+	scoped_guard(mutex, &dcd_probe_lock)
 		dcd_exiting = true;
-		list_splice_init(&dcd_devs, &gone);
-	}
-	list_for_each_entry_safe(dcd, next, &gone, node) {
-		list_del(&dcd->node);
-		dcd_destroy(dcd);
+	for (;;) {
+		scoped_guard(mutex, &dcd_lock) {
+			dcd = list_first_or_null_rcu(&dcd_devs, struct dcd_dev,
+						     node);
+			if (dcd)
+				dcd_get(dcd);
+		}
+		if (!dcd)
+			break;
+		device_lock(dcd->pdev);
+		scoped_guard(mutex, &dcd_lock)
+			listed = __dcd_unlist(dcd);
+		if (listed) {
+			dcd_unwatch_unbind(dcd);
+			dcd_destroy(dcd);
+		}
+		device_unlock(dcd->pdev);
+		dcd_put(dcd);
 	}
 }
 
@@ -441,22 +634,43 @@ static void dcd_stop_events(void)
 
 	guard(mutex)(&dcd_lock);
 	dcd_events_ready = false;
-	list_for_each_entry(dcd, &dcd_devs, node)
+	list_for_each_entry_rcu(dcd, &dcd_devs, node, lockdep_is_held(&dcd_lock))
 		dcd_events_stop(dcd);
 }
 
-/* Load-time walk: a memdev cxl_pci registered before this module loaded. */
+/*
+ * Load-time walk: a memdev cxl_pci registered before this module loaded (or
+ * meanwhile: the notifier probed it already). No cxl bus notifier rwsem is
+ * held here, so the extent list is read at once.
+ */
 static int dcd_scan_one(struct device *dev, void *unused)
 {
 	struct device *parent = dev->parent;
+	struct cxl_memdev *cxlmd;
+	struct dcd_dev *dcd;
 
 	if (!is_cxl_memdev(dev) || !parent)
 		return 0;
+	cxlmd = to_cxl_memdev(dev);
 
 	/* exclude cxl_pci probe/unbind, which create and delete memdevs */
 	guard(device)(parent);
-	if (device_is_registered(dev))
-		dcd_add_memdev(to_cxl_memdev(dev), !!parent->driver);
+	if (!device_is_registered(dev))
+		return 0;
+	scoped_guard(mutex, &dcd_lock)
+		dcd = dcd_find_memdev(cxlmd);
+	if (!dcd)
+		dcd_add_memdev(cxlmd);
+
+	guard(mutex)(&dcd_lock);
+	dcd = dcd_find_memdev(cxlmd);
+	if (!dcd)
+		return 0;
+	if (parent->driver)
+		dcd_watch_unbind(dcd);
+	dcd_scan_now(dcd);
+	if (parent->driver && dcd_events_ready)
+		dcd_events_start(dcd);
 	return 0;
 }
 

@@ -33,10 +33,11 @@
  * @dcd: memdev state with a validated configuration
  * @why: set to the reason on failure
  *
- * Context: process context; memdev parent locked, dcd_lock held.
+ * Context: process context; memdev parent locked, dcd_probe_lock held.
  * Return: 0 (patched or adopted), 1 if patched after the endpoint probed
- * (call dcd_partition_reparse_cdat() without dcd_lock), -EBUSY if DPA is in use, -EOPNOTSUPP for
- * a device with static capacity or a DC span not starting at DPA 0.
+ * (call dcd_partition_reparse_cdat() without dcd_probe_lock), -EBUSY if
+ * DPA is in use, -EOPNOTSUPP for a device with static capacity or a DC span
+ * not starting at DPA 0.
  */
 int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
 {
@@ -83,9 +84,9 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
  * dcd_partition_reparse_cdat() - recompute the partition's performance data
  * @cxlmd: memdev whose partition was patched after its endpoint probed
  *
- * Context: process context, memdev parent locked, dcd_lock NOT held (takes
- * the endpoint's device lock, which region teardown holds while it takes
- * dcd_lock).
+ * Context: process context, memdev parent locked, no lock of ours held
+ * (takes the endpoint's device lock, which region teardown holds while it
+ * takes dcd_lock).
  */
 void dcd_partition_reparse_cdat(struct cxl_memdev *cxlmd)
 {

@@ -26,9 +26,9 @@
  * immutable while the files exist, and removing the files waits for running
  * show() calls. orphans and release_extent take dcd->lock, which is never
  * held while the files are removed. Everything is created and removed by
- * dcd_sysfs_add() and
- * dcd_sysfs_remove(), called from main.c under dcd_lock while the memdev is
- * still registered.
+ * dcd_sysfs_add() (main.c, memdev probe, under dcd_probe_lock) and
+ * dcd_sysfs_remove() (main.c, teardown, no lock of ours held) while the
+ * memdev is still registered.
  */
 
 static const char * const dcd_region_files[DCD_RF_NR] = {
@@ -162,7 +162,7 @@ static void dcd_init_region_sysfs(struct dcd_dev *dcd, unsigned int i)
  * Creates memX/dynamic_ram_1/size and the memX/dcd directory. On failure
  * everything created so far is removed again.
  *
- * Context: process context, dcd_lock held, memdev registered.
+ * Context: process context, dcd_probe_lock held, memdev registered.
  * Return: 0, -ENOMEM, or the errno of the failing sysfs call (-EEXIST if
  * another module already created one of the names).
  */
@@ -236,7 +236,7 @@ err:
  * kobject_del() before the final put, so no file outlives this call even
  * when kobject release is deferred (CONFIG_DEBUG_KOBJECT_RELEASE).
  *
- * Context: process context, dcd_lock held, memdev still registered.
+ * Context: process context, no dcd->lock held, memdev still registered.
  */
 void dcd_sysfs_remove(struct dcd_dev *dcd)
 {
