@@ -224,11 +224,12 @@ with Scenario('dcd1', plan=32) as s:
     s.ok(start_monitor(s, '/tmp/mon2.log'), 'monitor restarted')
     gone = s.wait_for(lambda: (0, 256 * MiB) not in s.device_extents(m), timeout=180)
     evs = events(s, '/tmp/mon2.log')
+    mt = memtotal(s)
     s.ok(gone and find(evs, event='extent', extent=A3, state='release-pending') and
-         find(evs, event='offline', extent=A3, result='ok') and
-         memtotal(s) == base + 128 * MiB,
+         find(evs, event='offline', extent=A3, result='ok') and mt == base + 128 * MiB,
          'restarted monitor reconciles: offlines %s, the release completes' % A3,
-         '\n'.join(json.dumps(v) for v in evs[-6:]))
+         'gone %s, MemTotal %+d MiB (want +128)\n%s' % (
+             gone, (mt - base) // MiB, '\n'.join(json.dumps(v) for v in evs)))
     s.ok(find(evs, event='online', extent=C, result='already') and
          not find(evs, event='online', extent=C, result='ok'),
          'restart: %s, already online, is reported as such and left alone' % C,
