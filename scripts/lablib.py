@@ -438,8 +438,13 @@ class Vm:
         try:
             return self.wait_ready(timeout)
         except (LabError, OSError) as e:
-            if self.alive() or self.boot_id is not None:
+            if self.boot_id is not None:
                 raise
+            try:
+                self.proc.wait(10)      # an abort() takes a moment
+            except subprocess.TimeoutExpired:
+                raise e
+
             status = self.qemu_status()
             self.kill()
             for f in (self.qemu_log, self.serial_log):

@@ -402,7 +402,8 @@ static int read_mem(struct dcd_ctx *ctx, const char *dax, struct dcd_mem *mem)
 		mem->blocks_present++;
 		if (!strcmp(buf, "offline"))
 			continue;
-		if (strcmp(buf, "online"))
+		/* "going-offline": offline_pages() at work; online until it ends */
+		if (strcmp(buf, "online") && strcmp(buf, "going-offline"))
 			return dcd_seterr(ctx, -EINVAL, "memory%llu: state: malformed value '%s'",
 					  (unsigned long long)k, buf);
 		mem->online_blocks++;
@@ -779,7 +780,13 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 		return 0;
 	if (rc)
 		return rc;
-	if ((rc = read_mem(ctx, e->dax, &e->mem)))
+	rc = read_mem(ctx, e->dax, &e->mem);
+	/* being deleted while read (its attributes go first): released */
+	if (rc == -ENOENT && pending) {
+		released_meanwhile(ctx, e);
+		return 0;
+	}
+	if (rc)
 		return rc;
 	if (e->mem.mode != want || e->mem.online_blocks || e->mem.blocks_present)
 		return dcd_seterr(ctx, -EIO, "%s: %s: after offlining: mode %s, %d blocks "

@@ -98,6 +98,11 @@ int main(void)
 	reload();
 	e = dcd_find_extent(ctx, "extent0.3");
 	ok(e && e->mem.zone == DCD_ZONE_MIXED, "blocks in movable and normal: mixed");
+	fk_block(515, "going-offline\n", "Normal\n");
+	reload();
+	e = dcd_find_extent(ctx, "extent0.3");
+	ok(e && e->mem.online_blocks == 2 && e->mem.blocks_present == 2,
+	   "a block being offlined (\"going-offline\") still counts as online");
 
 	/* disabled DAX device, unknown memdev for a region with no target0 */
 	fk_build();
