@@ -140,7 +140,7 @@ int main(void)
 	malformed(CXL "dax_region0/extent0.1/dpa", "0x12 34\n", "extent0.1: dpa: malformed");
 	malformed(CXL "dax_region0/extent0.1/length", "0x0\n", "extent0.1: length: zero");
 	malformed(DAXD "dax2.0/resource", "-\n", "dax2.0: resource: malformed");
-	malformed(MEMD "memory512/state", "going-offline\n", "memory512: state: malformed");
+	malformed(MEMD "memory512/state", "gone-fishing\n", "memory512: state: malformed");
 	malformed(MEMD "block_size_bytes", "3000000\n", "block_size_bytes: malformed");
 
 	fk_build();
