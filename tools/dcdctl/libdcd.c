@@ -782,7 +782,7 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 		return rc;
 	rc = read_mem(ctx, e->dax, &e->mem);
 	/* being deleted while read (its attributes go first): released */
-	if (rc == -ENOENT && pending) {
+	if ((rc == -ENOENT || rc == -ENODEV) && pending) {
 		released_meanwhile(ctx, e);
 		return 0;
 	}
