@@ -738,26 +738,14 @@ int dcd_online_extent(struct dcd_ctx *ctx, struct dcd_extent *e, int movable)
 	return 0;
 }
 
-/*
- * cxl_dcd releases a release-pending extent as soon as nothing holds it: once
- * kmem let go, its DAX device is removed, so binding device_dax afterwards
- * finds nothing. For such an extent a DAX device gone after offlining is the
- * release completing, not an error.
- */
-static int released_meanwhile(struct dcd_ctx *ctx, struct dcd_extent *e)
+/* What a release-pending extent's DAX device reads as once cxl_dcd took it. */
+static int mem_released(struct dcd_mem *mem)
 {
-	char p[PATH_MAX];
-
-	if (e->state != DCD_EXT_RELEASE_PENDING)
-		return 0;
-	util_sysfs_path(&ctx->sys, p, sizeof(p), DAX_DEVS "/%s", e->dax);
-	if (util_sysfs_exists(p))
-		return 0;
-	memset(&e->mem, 0, sizeof(e->mem));
-	e->mem.mode = DCD_MODE_DISABLED;
-	e->mem.target_node = -1;
-	e->mem.node = -1;
-	return 1;
+	memset(mem, 0, sizeof(*mem));
+	mem->mode = DCD_MODE_DISABLED;
+	mem->target_node = -1;
+	mem->node = -1;
+	return 0;
 }
 
 int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
@@ -765,6 +753,7 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 	/* a release-pending extent goes back to the device, not to devdax */
 	int pending = e->state == DCD_EXT_RELEASE_PENDING;
 	enum dcd_dax_mode want = pending ? DCD_MODE_DISABLED : DCD_MODE_DEVDAX;
+	char p[PATH_MAX];
 	int rc;
 
 	if (!e->dax[0])
@@ -776,16 +765,19 @@ int dcd_offline_extent(struct dcd_ctx *ctx, struct dcd_extent *e)
 	if (!ctx->ops || !ctx->ops->offline)
 		return dcd_seterr(ctx, -EOPNOTSUPP, "%s: no offline backend", e->dax);
 	rc = ctx->ops->offline(ctx, e->dax, !pending);
-	if (released_meanwhile(ctx, e))
-		return 0;
+	/*
+	 * cxl_dcd releases a release-pending extent as soon as kmem let go and
+	 * deletes its DAX device: gone, or half gone when re-read (its
+	 * attributes go first, -ENOENT/-ENODEV), is the release completing.
+	 */
+	util_sysfs_path(&ctx->sys, p, sizeof(p), DAX_DEVS "/%s", e->dax);
+	if (pending && !util_sysfs_exists(p))
+		return mem_released(&e->mem);
 	if (rc)
 		return rc;
 	rc = read_mem(ctx, e->dax, &e->mem);
-	/* being deleted while read (its attributes go first): released */
-	if ((rc == -ENOENT || rc == -ENODEV) && pending) {
-		released_meanwhile(ctx, e);
-		return 0;
-	}
+	if (pending && (rc == -ENOENT || rc == -ENODEV))
+		return mem_released(&e->mem);
 	if (rc)
 		return rc;
 	if (e->mem.mode != want || e->mem.online_blocks || e->mem.blocks_present)
