@@ -269,6 +269,12 @@ struct dcd_extent_dev {
  * @flush_logged: the first CPU cache write-back/invalidate before exposing
  *	an extent ([0]) and before a release ([1]) was logged
  * @warned_flush: "cannot invalidate CPU caches" was logged once
+ * @flush_work: the cache flush for an Add chain, run on system_unbound_wq
+ *	while the response is sent and the extent devices are registered
+ *	(__dcd_flush_start()); takes no lock
+ * @flush_rc: its result, read after flush_work()
+ * @flush_queued: @flush_work was queued and its result not used yet
+ *	(under @lock)
  * @buf: a mailbox payload sized buffer (under @lock)
  * @buf2: a second one
  * @extbuf: extents of a Get DC Extent List read (under @lock)
@@ -334,6 +340,9 @@ struct dcd_dev {
 	bool warned_type;
 	bool flush_logged[2];
 	bool warned_flush;
+	struct work_struct flush_work;
+	int flush_rc;
+	bool flush_queued;
 	void *buf;
 	void *buf2;
 	struct dcd_extent *extbuf;
@@ -427,6 +436,8 @@ struct dcd_dax *__dcd_dax_next_gone(struct dcd_dev *dcd, struct dcd_dax *prev);
 bool __dcd_dax_gone_left(struct dcd_dev *dcd);
 void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd);
 void __dcd_flush_caches(struct dcd_dev *dcd, bool release);
+void __dcd_flush_start(struct dcd_dev *dcd);
+void dcd_flush_fn(struct work_struct *work);
 
 /* release.c */
 void dcd_release_run(struct dcd_dev *dcd, bool unregister);

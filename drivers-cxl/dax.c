@@ -654,6 +654,13 @@ void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd)
  * batch: one per Add chain (or adopted list), one per Release DC chunk. It
  * IPIs every CPU and waits: process context only, never under a spinlock.
  *
+ * Before exposing, the flush normally ran already, overlapped with the Add
+ * DC Response and the extent devices' registration (__dcd_flush_start());
+ * this then only waits for it. Any flush that starts after the range was
+ * last reachable from this host will do: Release DC is only sent after its
+ * own flush of the unreachable range, and until a DAX device exposes the
+ * range again nothing can bring a line of it into a cache.
+ *
  * Where the CPU cannot (x86 with the hypervisor flag, i.e. most VMs, and
  * architectures without the helper), nothing blocks: the capacity change
  * goes on, one warning per memdev says the caches could not be
@@ -665,6 +672,7 @@ void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd)
 void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
 {
 	const char *why = release ? "releasing capacity" : "exposing an extent";
+	int rc;
 
 	lockdep_assert_held(&dcd->lock);
 	if (!cpu_cache_has_invalidate_memregion()) {
@@ -676,7 +684,15 @@ void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
 		dcd->warned_flush = true;
 		return;
 	}
-	if (dcd_cpu_cache_invalidate()) {
+	if (!release && dcd->flush_queued) {
+		/* the work takes no lock: waiting for it under dcd->lock is safe */
+		flush_work(&dcd->flush_work);
+		dcd->flush_queued = false;
+		rc = dcd->flush_rc;
+	} else {
+		rc = dcd_cpu_cache_invalidate();
+	}
+	if (rc) {
 		dcd->cnt[DCD_CNT_CACHE_FLUSHES_SKIPPED]++;
 		return;
 	}
@@ -686,6 +702,39 @@ void __dcd_flush_caches(struct dcd_dev *dcd, bool release)
 			 "CPU caches written back and invalidated before %s (logged once)\n",
 			 why);
 	dcd->flush_logged[release] = true;
+}
+
+/**
+ * dcd_flush_fn() - the cache flush of __dcd_flush_start(), on its own
+ * @work: &dcd_dev.flush_work
+ *
+ * Takes no lock: __dcd_flush_caches() waits for it under dcd->lock, and
+ * dcd_events_stop() cancels it.
+ */
+void dcd_flush_fn(struct work_struct *work)
+{
+	struct dcd_dev *dcd = container_of(work, struct dcd_dev, flush_work);
+
+	dcd->flush_rc = dcd_cpu_cache_invalidate();
+}
+
+/**
+ * __dcd_flush_start() - start the cache flush for an Add chain early
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Queues dcd_flush_fn() on an unbound workqueue, so the WBINVD on every
+ * CPU (milliseconds of IPIs in a VM) runs while this thread sends the Add
+ * DC Response and registers the extent devices; __dcd_flush_caches() then
+ * waits for it before the first DAX device is created. Nothing is queued
+ * where the CPU cannot flush: __dcd_flush_caches() says so then.
+ */
+void __dcd_flush_start(struct dcd_dev *dcd)
+{
+	lockdep_assert_held(&dcd->lock);
+	if (!cpu_cache_has_invalidate_memregion())
+		return;
+	queue_work(system_unbound_wq, &dcd->flush_work);
+	dcd->flush_queued = true;
 }
 
 /**

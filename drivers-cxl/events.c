@@ -476,8 +476,11 @@ void dcd_events_stop(struct dcd_dev *dcd)
 	cancel_delayed_work_sync(&dcd->poll);
 	cancel_delayed_work_sync(&dcd->recheck);
 	cancel_work_sync(&dcd->work);
+	/* queued only by the event work (__dcd_flush_start()) */
+	cancel_work_sync(&dcd->flush_work);
 
 	mutex_lock(&dcd->lock);
+	dcd->flush_queued = false;
 	dcd->events_on = false;
 	dcd->live = false;
 	dcd_unlock(dcd);

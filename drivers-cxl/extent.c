@@ -884,6 +884,9 @@ void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout)
 			 c->nr_records, dcd_chain_timeout_ms, c->nr_accept);
 	}
 	__dcd_count_verdicts(dcd);
+	/* flush the caches while the response goes out (dax.c) */
+	if (c->nr_accept)
+		__dcd_flush_start(dcd);
 	len = dcd_add_rsp_build(c, rsp, psize);
 	n = len >= sizeof(*rsp) ? le32_to_cpu(rsp->count) : 0;
 

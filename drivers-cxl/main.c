@@ -432,6 +432,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	INIT_LIST_HEAD(&dcd->daxs);
 	INIT_WORK(&dcd->work, dcd_work_fn);
 	INIT_WORK(&dcd->start_work, dcd_start_fn);
+	INIT_WORK(&dcd->flush_work, dcd_flush_fn);
 	INIT_DELAYED_WORK(&dcd->poll, dcd_poll_fn);
 	INIT_DELAYED_WORK(&dcd->recheck, dcd_recheck_fn);
 

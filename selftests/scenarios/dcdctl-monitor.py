@@ -15,7 +15,10 @@ nothing is lost; dropping the pin completes it. An extent the admin offlines
 is not onlined again. kill -9 of the monitor before
 a release, restart: it reconciles and finishes the cycle. SIGTERM stops it
 with exit 0; a bad policy line and a competing udev rule with --strict fail
-with their exit codes.
+with their exit codes. A policy that onlines every extent makes the monitor
+set cxl_dcd's kmem parameter while it runs: a new extent's DAX device binds
+kmem at once (no device_dax probe) and is onlined movable; SIGTERM puts the
+parameter back.
 """
 import base64
 import json
@@ -70,13 +73,13 @@ def find(evs, **kw):
     return [e for e in evs if all(e.get(k) == v for k, v in kw.items())]
 
 
-def start_monitor(s, log):
+def start_monitor(s, log, cmd=MONITOR):
     s.guest("rm -f /tmp/mon.rc; setsid sh -c '%s >%s 2>&1 & echo $! >/tmp/mon.pid; wait $!; "
-            "echo $? >/tmp/mon.rc' </dev/null >/dev/null 2>&1 &" % (MONITOR, log))
+            "echo $? >/tmp/mon.rc' </dev/null >/dev/null 2>&1 &" % (cmd, log))
     return s.wait_for(lambda: find(events(s, log), event='start'), timeout=60)
 
 
-with Scenario('dcd1', plan=32) as s:
+with Scenario('dcd1', plan=37) as s:
     m = s.memdevs['cxl-dcd0']
     push(s, build_pin(), '/tmp/dcd-pin')
     push_rw(s, build_rw())
@@ -262,7 +265,43 @@ with Scenario('dcd1', plan=32) as s:
          x.get(R1 + 128 * MiB, {}).get('mode') == 'devdax' and
          x.get(R1 + 192 * MiB, {}).get('mode') == 'devdax',
          'end state: %s online, B and I devdax' % C, x)
+    # 7. kmem at once: a policy that onlines every extent (and auto_online_blocks
+    # offline) lets new DAX devices bind kmem when they are created, so no
+    # device_dax probe builds a memmap that the monitor would tear down again
+    par = '/sys/module/cxl_dcd/parameters/kmem'
+    s.ok(s.guest('cat %s' % par).strip() == 'N',
+         'the monitors with a devdax/ignore policy left cxl_dcd kmem=N')
+    s.guest("echo 'system-ram zone=movable' > /tmp/all.conf; cd /sys/kernel/tracing && "
+            "echo 'p:dcdt/ddprobe device_dax:dev_dax_probe' >> kprobe_events && "
+            "echo 1 > events/dcdt/enable && echo > trace")
+    kon = start_monitor(s, '/tmp/mon3.log', MONITOR.replace('/tmp/policy.conf', '/tmp/all.conf'))
+    kon = kon and s.wait_for(lambda: find(events(s, '/tmp/mon3.log'), event='kmem-at-once',
+                                          result='on'), timeout=60)
+    s.ok(kon and s.guest('cat %s' % par).strip() == 'Y',
+         'policy "system-ram" alone: the monitor sets cxl_dcd kmem=Y (event kmem-at-once)',
+         s.guest('cat /tmp/mon3.log'))
+    base2 = memtotal(s)
+    s.add([(0, 256 * MiB)])
+    on = s.wait_for(lambda: memtotal(s) == base2 + 256 * MiB, timeout=180)
+    e = dcdctl_extents(s).get(0, {})
+    probes = s.guest('grep -c ddprobe /sys/kernel/tracing/trace; true').strip()
+    s.ok(on and e.get('mode') == 'system-ram' and probes == '0' and
+         e.get('memory', {}).get('zone') in ('movable', 'Movable') and
+         find(events(s, '/tmp/mon3.log'), event='online', extent=e.get('extent'), result='ok'),
+         'QMP add of 256 MiB: its DAX device binds kmem at once (device_dax never probes), '
+         'the monitor onlines it movable', '%s\ndev_dax_probe calls: %s' % (e, probes))
+    s.release([(0, 256 * MiB)])
+    gone = s.wait_for(lambda: (0, 256 * MiB) not in s.device_extents(m) and
+                      memtotal(s) == base2, timeout=180)
+    s.ok(gone, 'its release completes, MemTotal back', s.guest('tail -5 /tmp/mon3.log'))
+    s.guest('kill -TERM $(cat /tmp/mon.pid); cd /sys/kernel/tracing && '
+            'echo 0 > events/dcdt/enable && echo -:dcdt/ddprobe >> kprobe_events')
+    rc = s.wait_for(lambda: s.guest('cat /tmp/mon.rc 2>/dev/null; true').strip(), timeout=30)
+    s.ok(rc == '0' and s.guest('cat %s' % par).strip() == 'N' and
+         find(events(s, '/tmp/mon3.log'), event='kmem-at-once', result='off'),
+         'SIGTERM: the monitor puts cxl_dcd kmem back to N', rc)
+
     # keep the monitor's logs with the run's results
-    for log in ('mon.log', 'mon2.log'):
+    for log in ('mon.log', 'mon2.log', 'mon3.log'):
         with open(os.path.join(s.vm.workdir, log), 'w') as f:
             f.write(s.guest('cat /tmp/%s 2>/dev/null; true' % log))

@@ -340,6 +340,82 @@ int dcd_mon_conflicts(const char *root, void (*warn)(void *arg, const char *msg)
 	return n;
 }
 
+/* ---- kmem at once ---- */
+
+static int read_word(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int dcd_mon_kmem_wanted(const struct dcd_mon *mon)
+{
+	char p[PATH_MAX], buf[32];
+
+	if (mon->conf.once || mon->conf.no_kmem_at_once ||
+	    !dcd_policy_onlines_all(&mon->policy))
+		return 0;
+	snprintf(p, sizeof(p), "%s/sys/devices/system/memory/auto_online_blocks",
+		 dcd_root(mon->ctx));
+	return !read_word(p, buf, sizeof(buf)) && !strcmp(buf, "offline");
+}
+
+/*
+ * Bring cxl_dcd's kmem parameter in line with dcd_mon_kmem_wanted(): set it
+ * (and remember that we did) when wanted and off, put it back when no
+ * longer wanted; a module loaded again starts with it off and gets it set
+ * on the next call. An unset parameter we did not set is left alone.
+ */
+void dcd_mon_kmem_sync(struct dcd_mon *mon, int want)
+{
+	char p[PATH_MAX], buf[8];
+	const char *v = want ? "Y" : "N";
+	FILE *f;
+	int rc;
+
+	if (!want && !mon->kmem_set)
+		return;
+	snprintf(p, sizeof(p), "%s/sys/module/cxl_dcd/parameters/kmem", dcd_root(mon->ctx));
+	if (read_word(p, buf, sizeof(buf)))
+		return;		/* not loaded: its uevents bring us back */
+	if ((buf[0] == 'Y') == want) {
+		mon->kmem_set = want;
+		return;
+	}
+	f = fopen(p, "w");
+	rc = f ? 0 : -errno;
+	if (f && fputs(v, f) == EOF)
+		rc = -errno;
+	if (f && fclose(f) && !rc)
+		rc = -errno;
+	if (rc) {
+		if (!mon->kmem_warned)
+			dcd_mon_emit(mon, EV(.event = "kmem-at-once", .result = "failed"),
+				     "cannot write %s: %s (DAX devices come up devdax)", p,
+				     strerror(-rc));
+		mon->kmem_warned = 1;
+		return;
+	}
+	mon->kmem_set = want;
+	mon->kmem_warned = 0;
+	if (want)
+		dcd_mon_emit(mon, EV(.event = "kmem-at-once", .result = "on"),
+			     "the policy onlines every extent: new DC DAX devices bind kmem at once "
+			     "(cxl_dcd kmem=Y)");
+	else
+		dcd_mon_emit(mon, EV(.event = "kmem-at-once", .result = "off"),
+			     "cxl_dcd kmem=N again: new DC DAX devices come up devdax");
+}
+
 /* ---- reconcile ---- */
 
 static int64_t mono_ms(void)
@@ -696,7 +772,8 @@ static void monitor_usage(FILE *f)
 		"      --offline-timeout=SEC  bound of one offline attempt (default 10)\n"
 		"      --retries=N            attempts before giving up (default 10)\n"
 		"      --backoff-max=SEC      longest wait between attempts (default 60)\n"
-		"      --interval=SEC         periodic reconcile (default 30)\n");
+		"      --interval=SEC         periodic reconcile (default 30)\n"
+		"      --no-kmem-at-once      never let new DAX devices bind kmem at once\n");
 }
 
 static void warn_line(void *arg, const char *msg)
@@ -782,7 +859,7 @@ static int parse_secs(const char *opt, const char *v, int min, int *out_ms)
 
 int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 {
-	enum { O_ONCE = 256, O_STRICT, O_TIMEOUT, O_RETRIES, O_BACKOFF, O_INTERVAL };
+	enum { O_ONCE = 256, O_STRICT, O_TIMEOUT, O_RETRIES, O_BACKOFF, O_INTERVAL, O_NO_KMEM };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
@@ -792,6 +869,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "backoff-max", required_argument, NULL, O_BACKOFF },
 		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "no-kmem-at-once", no_argument, NULL, O_NO_KMEM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -838,6 +916,9 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 		case O_INTERVAL:
 			if (parse_secs("interval", optarg, 1, &mon.conf.reconcile_ms))
 				return DCD_EXIT_USAGE;
+			break;
+		case O_NO_KMEM:
+			mon.conf.no_kmem_at_once = 1;
 			break;
 		case 'h':
 			monitor_usage(stdout);
@@ -922,6 +1003,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 		int n;
 
 		if (now >= next_reconcile || now >= next_retry) {
+			dcd_mon_kmem_sync(&mon, dcd_mon_kmem_wanted(&mon));
 			rc = dcd_mon_reconcile(&mon, &next_retry);
 			if (rc && rc != last_rc)
 				dcd_mon_emit(&mon, EV(.event = "error", .action = "reconcile",
@@ -990,6 +1072,7 @@ int cmd_monitor(int argc, char **argv, struct dcd_ctx *ctx)
 	if (exit_rc == DCD_EXIT_OK && mon.conf.once && mon.failures)
 		exit_rc = mon.gave_up ? DCD_EXIT_BUSY : DCD_EXIT_FAIL;
 out_sig:
+	dcd_mon_kmem_sync(&mon, 0);
 	if (nlfd >= 0)
 		close(nlfd);
 	if (mon.sigfd >= 0)

@@ -75,6 +75,7 @@ struct dcd_mon_conf {
 	int retries;			/* attempts before giving up */
 	int backoff_min_ms, backoff_max_ms;
 	int reconcile_ms;		/* periodic safety-net reconcile */
+	int no_kmem_at_once;		/* never set cxl_dcd's kmem parameter */
 };
 
 #define DCD_MON_DEFAULTS { .offline_timeout_ms = 10000, .retries = 10, \
@@ -92,6 +93,8 @@ struct dcd_mon {
 	int failures;			/* actions failed or given up (for --once) */
 	int gave_up;
 	int64_t (*now)(void);		/* monotonic ms; tests may replace it */
+	int kmem_set;			/* we set cxl_dcd's kmem parameter */
+	int kmem_warned;		/* said once that it cannot be written */
 };
 
 /* ms to wait before attempt @attempt + 1 after @attempt failures (>= 1) */
@@ -110,6 +113,20 @@ void dcd_mon_release(struct dcd_mon *mon);
  * under @root ("" for /). Calls @warn once per finding; returns the count.
  */
 int dcd_mon_conflicts(const char *root, void (*warn)(void *arg, const char *msg), void *arg);
+
+/*
+ * kmem at once: when the policy onlines every extent
+ * (dcd_policy_onlines_all()) and the kernel adds hot-plugged memory offline
+ * (auto_online_blocks "offline", so the policy still chooses the zone), new
+ * DC DAX devices may as well bind kmem when they are created (cxl_dcd's kmem
+ * parameter): no device_dax probe builds a memmap that the monitor's unbind
+ * tears down again. dcd_mon_kmem_wanted() says whether that holds (never
+ * with --once or --no-kmem-at-once); dcd_mon_kmem_sync() sets the parameter,
+ * or puts it back to N if the monitor set it, emitting a "kmem-at-once"
+ * event on each change.
+ */
+int dcd_mon_kmem_wanted(const struct dcd_mon *mon);
+void dcd_mon_kmem_sync(struct dcd_mon *mon, int want);
 
 /* one output line: the non-NULL fields, as JSON (--json) or text */
 struct dcd_mon_ev {

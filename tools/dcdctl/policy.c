@@ -263,6 +263,22 @@ const struct dcd_pol_rule *dcd_policy_match(const struct dcd_policy *p,
 	return NULL;
 }
 
+int dcd_policy_onlines_all(const struct dcd_policy *p)
+{
+	int i, any = 0;
+
+	for (i = 0; i < p->nr; i++) {
+		const struct dcd_pol_rule *r = &p->rules[i];
+
+		if (r->action != DCD_POL_SYSTEM_RAM)
+			return 0;
+		if (!r->has_tag && !r->has_size && !r->has_min && !r->has_max &&
+		    !r->memdev[0] && !r->region[0])
+			any = 1;
+	}
+	return any;
+}
+
 const char *dcd_pol_action_name(const struct dcd_pol_rule *r)
 {
 	if (!r || r->action == DCD_POL_IGNORE)

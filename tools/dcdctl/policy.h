@@ -53,6 +53,11 @@ void dcd_policy_free(struct dcd_policy *p);
 /* first rule matching @e, or NULL (no rule matches: ignore) */
 const struct dcd_pol_rule *dcd_policy_match(const struct dcd_policy *p,
 					    const struct dcd_extent *e);
+/*
+ * 1 if @p makes every extent system RAM: all its rules are system-ram and
+ * one of them matches any extent (the built-in policy, "system-ram" alone)
+ */
+int dcd_policy_onlines_all(const struct dcd_policy *p);
 /* "system-ram (movable)", "devdax", "ignore" */
 const char *dcd_pol_action_name(const struct dcd_pol_rule *r);
 

@@ -114,6 +114,19 @@ static const char *str(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
 }
 
+/* first line of the fake tree's file @rel, without its newline; 0 or -1 */
+static int fk_r(const char *rel, char *buf, size_t len)
+{
+	FILE *f = fopen(fk_p("%s", rel), "r");
+	int rc = f && fgets(buf, (int)len, f) ? 0 : -1;
+
+	if (f)
+		fclose(f);
+	if (!rc)
+		buf[strcspn(buf, "\n")] = '\0';
+	return rc;
+}
+
 /* count lines with event/extent/result (NULL: any) */
 static int count(struct json_object *arr, const char *event, const char *extent,
 		 const char *result, struct json_object **last)
@@ -471,6 +484,69 @@ int main(void)
 	}
 	hang = 0;
 	mon_fini();
+
+	/* ---- kmem at once ---- */
+	{
+		const char *par = "sys/module/cxl_dcd/parameters/kmem";
+		struct json_object *a;
+		char v[8];
+
+#define PAR() (fk_r(par, v, sizeof(v)) ? "?" : v)
+		fk_build();
+		fk_w(par, "N\n");
+		mon_init("system-ram zone=normal\n");
+		ok(!dcd_mon_kmem_wanted(&mon), "no auto_online_blocks: not wanted");
+		fk_w(MEMD "auto_online_blocks", "online\n");
+		ok(!dcd_mon_kmem_wanted(&mon), "auto_online_blocks online: not wanted");
+		fk_w(MEMD "auto_online_blocks", "offline\n");
+		ok(dcd_mon_kmem_wanted(&mon), "policy onlines all, blocks added offline: wanted");
+		mon.conf.no_kmem_at_once = 1;
+		ok(!dcd_mon_kmem_wanted(&mon), "--no-kmem-at-once: not wanted");
+		mon.conf.no_kmem_at_once = 0;
+		mon.conf.once = 1;
+		ok(!dcd_mon_kmem_wanted(&mon), "--once: not wanted");
+		mon.conf.once = 0;
+		dcd_mon_kmem_sync(&mon, 1);
+		a = lines();
+		ok(!strcmp(PAR(), "Y") && mon.kmem_set && count(a, "kmem-at-once", NULL, "on", NULL) == 1,
+		   "sync(wanted): kmem=Y written, one kmem-at-once on event");
+		json_object_put(a);
+		dcd_mon_kmem_sync(&mon, 1);
+		a = lines();
+		ok(!strcmp(PAR(), "Y") && !json_object_array_length(a), "again: nothing written, no event");
+		json_object_put(a);
+		fk_w(par, "N\n");	/* the module was loaded again */
+		dcd_mon_kmem_sync(&mon, 1);
+		ok(!strcmp(PAR(), "Y"), "module reloaded (kmem=N): set again");
+		dcd_mon_kmem_sync(&mon, 0);
+		a = lines();
+		ok(!strcmp(PAR(), "N") && !mon.kmem_set && count(a, "kmem-at-once", NULL, "off", NULL) == 1,
+		   "sync(not wanted): put back to N, kmem-at-once off event");
+		json_object_put(a);
+		fk_w(par, "Y\n");	/* the admin's own setting */
+		dcd_mon_kmem_sync(&mon, 0);
+		ok(!strcmp(PAR(), "Y"), "kmem=Y the monitor did not set is left alone");
+		unlink(fk_p("%s", par));
+		dcd_mon_kmem_sync(&mon, 1);
+		ok(!mon.kmem_set && access(fk_p("%s", par), F_OK), "cxl_dcd not loaded: nothing created");
+		/* a write that fails (reads as "", ENOSPC on write), even as root */
+		if (symlink("/dev/full", fk_p("%s", par)))
+			abort();
+		json_object_put(lines());
+		dcd_mon_kmem_sync(&mon, 1);
+		dcd_mon_kmem_sync(&mon, 1);
+		a = lines();
+		ok(!mon.kmem_set && count(a, "kmem-at-once", NULL, "failed", NULL) == 1 &&
+		   strstr(json_object_to_json_string(a), "No space left"),
+		   "parameter write fails: nothing set, one failed event with the reason (not repeated)");
+		json_object_put(a);
+		unlink(fk_p("%s", par));
+		mon_fini();
+		mon_init("devdax tag=" TAG2 "\nsystem-ram\n");
+		ok(!dcd_mon_kmem_wanted(&mon), "a devdax rule in the policy: not wanted");
+		mon_fini();
+#undef PAR
+	}
 
 	/* ---- competing auto-online policies ---- */
 	fk_build();

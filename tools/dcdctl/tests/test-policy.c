@@ -135,9 +135,26 @@ int main(void)
 	   "missing file: ENOENT, \"%s\"", err);
 	ok(!dcd_policy_builtin(&p) && p.nr == 1 && p.rules[0].action == DCD_POL_SYSTEM_RAM &&
 	   p.rules[0].movable && !strcmp(p.path, "built-in"), "built-in: system-ram movable");
+	ok(dcd_policy_onlines_all(&p), "built-in: onlines every extent");
 	rc = parse(&p, "bogus\n");
 	ok(rc == -EINVAL && p.nr == 1 && !strcmp(p.path, "built-in"),
 	   "a failed parse keeps the previous policy");
+
+	/* dcd_policy_onlines_all(): may new DAX devices bind kmem at once? */
+	ok(!parse(&p, "system-ram zone=normal max-size=1G\nsystem-ram\n") &&
+	   dcd_policy_onlines_all(&p), "system-ram rules ending in a catch-all: onlines all");
+	ok(!parse(&p, "system-ram zone=normal\n") && dcd_policy_onlines_all(&p),
+	   "zone=normal catch-all: onlines all");
+	ok(!parse(&p, "system-ram min-size=128M\n") && !dcd_policy_onlines_all(&p),
+	   "no catch-all (smaller extents are ignored): not all");
+	ok(!parse(&p, "system-ram memdev=mem1\nsystem-ram tag=none\n") &&
+	   !dcd_policy_onlines_all(&p), "only restricted system-ram rules: not all");
+	ok(!parse(&p, "devdax tag=" TAG2 "\nsystem-ram\n") && !dcd_policy_onlines_all(&p),
+	   "a devdax rule before the catch-all: not all");
+	ok(!parse(&p, "system-ram\nignore\n") && !dcd_policy_onlines_all(&p),
+	   "an ignore rule, even unreachable: not all");
+	ok(!parse(&p, "# nothing\n") && p.nr == 0 && !dcd_policy_onlines_all(&p),
+	   "empty policy (every extent ignored): not all");
 	dcd_policy_free(&p);
 
 	/* matching on the fake tree */
