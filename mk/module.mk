@@ -18,7 +18,8 @@ DCD_KHDR := $(shell K='$(K)' scripts/fetch-kheaders --print-dir)
 DCD_KHDR_STAMP := $(DCD_KHDR)/.source-version
 DCD_LAYOUT := $(DCD_KHDR)/layout_asserts.h
 ifeq ($(KOBJ),)
-DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(DCD_SRC) \
+# From the top-level Kbuild (obj-m += drivers-cxl/), as DKMS builds it.
+DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) \
 	DCD_KHDR=$(DCD_KHDR)
 else ifeq ($(KROOT),)
 # K=debug: kbuild on the host against the debug kernel's output tree, on a
@@ -197,4 +198,5 @@ install-modprobe: $(DCD_MODPROBE_CONF)
 module-clean:
 	rm -f $(addprefix $(DCD_SRC)/,*.o *.ko *.mod *.mod.c .*.cmd .*.o \
 		Module.symvers modules.order)
+	rm -f Module.symvers modules.order .module-common.o .*.cmd
 	rm -rf $(DCD_UNIT_DIR)
