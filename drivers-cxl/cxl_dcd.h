@@ -386,24 +386,41 @@ void dcd_recheck_fn(struct work_struct *work);
 /* extent.c */
 int dcd_extents_init(struct dcd_dev *dcd);
 void dcd_extents_free(struct dcd_dev *dcd);
+const char *dcd_state_name(int state);
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
+struct dcd_region_ctx *__dcd_region_nth(struct dcd_dev *dcd, u32 idx);
+struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
+void __dcd_slot_place(struct dcd_dev *dcd, u32 i, struct dcd_region_ctx *rgn);
+int __dcd_track(struct dcd_dev *dcd, const struct dcd_extent *ext,
+		struct dcd_region_ctx *rgn);
+void __dcd_untrack(struct dcd_dev *dcd, u32 i);
+
+/* tags.c */
+void __dcd_tag_get(struct dcd_dev *dcd, const u8 *tag);
+void __dcd_tag_put(struct dcd_dev *dcd, const u8 *tag);
+void dcd_tags_drop(struct dcd_dev *dcd);
+void __dcd_tags_validate(struct dcd_dev *dcd, struct dcd_validate_ctx *ctx);
+void __dcd_tags_unreserve(struct dcd_dev *dcd);
+
+/* add.c */
 void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev);
 void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout);
+
+/* release_mark.c */
+void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev,
+			  bool forced);
+int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
+
+/* resync.c */
+int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
 int __dcd_resync(struct dcd_dev *dcd, bool adopt);
 void __dcd_scan_pending(struct dcd_dev *dcd);
-void __dcd_retry_releases(struct dcd_dev *dcd);
-int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
-int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
-		       bool queue);
-void __dcd_untrack(struct dcd_dev *dcd, u32 i);
+
+/* attach.c */
 void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
 u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
 			bool release);
 void __dcd_extents_orphan_all(struct dcd_dev *dcd);
-int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
-u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
-struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
-const char *dcd_state_name(int state);
-void dcd_extents_debugfs(struct dcd_dev *dcd, struct dentry *dir);
 
 /* extdev.c */
 struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
@@ -438,10 +455,14 @@ void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd);
 void __dcd_flush_caches(struct dcd_dev *dcd, bool release);
 void __dcd_flush_start(struct dcd_dev *dcd);
 void dcd_flush_fn(struct work_struct *work);
+void __dcd_dax_populate(struct dcd_dev *dcd);
 
 /* release.c */
 void dcd_release_run(struct dcd_dev *dcd, bool unregister);
 void dcd_release_teardown(struct dcd_dev *dcd);
+int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
+		       bool queue);
+void __dcd_retry_releases(struct dcd_dev *dcd);
 
 /* region.c */
 int dcd_region_driver_init(void);

@@ -2,7 +2,11 @@
 /* Copyright(c) 2026 The cxl-dcd authors. */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uuid.h>
 #include "cxl_dcd.h"
 
 /**
@@ -170,6 +174,71 @@ static int counters_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
+/*
+ * Test hook, debugfs memX/inject_tag (root only). QEMU 10.0 sends null tags
+ * only; a UUID written here is stamped on every null-tagged record of the
+ * next Add chain, as if the device had sent it (sequence numbers stay 0, a
+ * non-sharable group), so guest tests can exercise tag groups. The chain's
+ * answer disarms it; writing 0 disarms it too. Reads the armed tag or 0.
+ * The device itself keeps the extents untagged: a re-read of its extent
+ * list (reload, reboot) adopts them as untagged extents.
+ */
+static ssize_t dcd_inject_tag_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	int n, rc;
+
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	if (dcd->inject_armed)
+		n = scnprintf(buf, sizeof(buf), "%pUb\n", dcd->inject_tag);
+	else
+		n = scnprintf(buf, sizeof(buf), "0\n");
+	mutex_unlock(&dcd->lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static ssize_t dcd_inject_tag_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	uuid_t tag;
+	bool arm;
+	int rc;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	arm = buf[0] && strcmp(buf, "0");
+	if (arm && uuid_parse(buf, &tag))
+		return -EINVAL;
+	if (arm && uuid_is_null(&tag))
+		arm = false;
+	rc = mutex_lock_interruptible(&dcd->lock);
+	if (rc)
+		return rc;
+	if (arm)
+		memcpy(dcd->inject_tag, &tag, DCD_TAG_SIZE);
+	dcd->inject_armed = arm;
+	mutex_unlock(&dcd->lock);
+	return len;
+}
+
+static const struct file_operations dcd_inject_tag_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dcd_inject_tag_read,
+	.write = dcd_inject_tag_write,
+	.llseek = default_llseek,
+};
+
 static u32 dcd_delay_ms[DCD_DELAY_NR];
 
 /**
@@ -211,7 +280,7 @@ void dcd_debugfs_add(struct dcd_dev *dcd)
 	debugfs_create_file("host_extents", 0400, d, dcd, &host_extents_fops);
 	debugfs_create_file("chain", 0400, d, dcd, &chain_fops);
 	debugfs_create_file("counters", 0400, d, dcd, &counters_fops);
-	dcd_extents_debugfs(dcd, d);
+	debugfs_create_file("inject_tag", 0600, d, dcd, &dcd_inject_tag_fops);
 }
 
 void dcd_debugfs_remove(struct dcd_dev *dcd)

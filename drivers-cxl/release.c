@@ -5,6 +5,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "cxl_dcd.h"
+#include "trace.h"
 
 /**
  * DOC: cxl-dcd release pipeline
@@ -57,6 +58,8 @@
 /* Backoff of the re-check of groups waiting for a close, munmap or unpin */
 #define DCD_RECHECK_MIN_MS	10
 #define DCD_RECHECK_MAX_MS	2000
+/* Longest gap between two retries of a failed Release DC */
+#define DCD_RETRY_MAX_MS	60000
 
 /* A DAX device of a round, fenced and unbound by a worker of its own */
 struct dcd_rel_dax {
@@ -418,5 +421,108 @@ void dcd_release_teardown(struct dcd_dev *dcd)
 		__dcd_dax_list_del(dcd, dd);
 		mutex_unlock(&dcd->lock);
 		dcd_dax_put(dd);
+	}
+}
+
+static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
+{
+	struct dcd_retry *rt;
+
+	if (dcd->nr_retry == DCD_RETRY_MAX) {
+		/* never forget: keep the oldest, merge into the last entry */
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "release retry queue full, %#llx+%#llx waits for a resync\n",
+				    r->start, r->len);
+		dcd->resync = true;
+		return;
+	}
+	rt = &dcd->retry[dcd->nr_retry++];
+	rt->r = *r;
+	rt->tries = 0;
+	rt->next = jiffies + HZ;
+}
+
+/**
+ * __dcd_send_release() - send Release DC for ranges verified unreachable
+ * @dcd: memdev state, dcd->lock held
+ * @r: the ranges
+ * @nr: entries in @r
+ * @queue: queue failed ones for retry
+ *
+ * As many ranges per command as the payload holds. The CPU caches are
+ * written back and invalidated first, once (corner case 36): the ranges
+ * have no DAX device any more (release.c deleted them after verifying
+ * them), so no line of theirs can be dirtied again before the device takes
+ * the capacity back.
+ *
+ * Return: 0 or the errno of the last failed command.
+ */
+int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
+		       bool queue)
+{
+	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
+	u32 done = 0, used, k;
+	size_t len;
+	int rc = 0, rc1;
+
+	if (nr && dcd->live)
+		__dcd_flush_caches(dcd, true);
+	while (done < nr) {
+		len = dcd_release_build(dcd->buf2, psize, r + done, nr - done,
+					&used);
+		if (!len || !used)
+			return -EINVAL;
+		rc1 = __dcd_cmd(dcd, DCD_OP_RELEASE_DC, dcd->buf2, len, NULL, 0,
+				0, NULL);
+		for (k = 0; k < used; k++)
+			trace_cxl_dcd_release(dcd->cxlmd, r[done + k].start,
+					      r[done + k].len, rc1);
+		if (rc1) {
+			rc = rc1;
+			dcd->cnt[DCD_CNT_RELEASE_ERRORS]++;
+			dev_warn_ratelimited(&dcd->cxlmd->dev,
+					     "Release DC of %u extents failed: %d%s\n",
+					     used, rc1, queue ? ", will retry" : "");
+			for (k = 0; queue && k < used; k++)
+				__dcd_retry_add(dcd, &r[done + k]);
+		} else {
+			dcd->cnt[DCD_CNT_RELEASES_SENT] += used;
+		}
+		done += used;
+	}
+	return rc;
+}
+
+/**
+ * __dcd_retry_releases() - resend failed Release DC commands that are due
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Backoff doubles from 1 s up to 60 s; entries stay until the device takes
+ * them (or the memdev goes away).
+ */
+void __dcd_retry_releases(struct dcd_dev *dcd)
+{
+	unsigned int i = 0;
+	struct dcd_retry *rt;
+	unsigned long ms;
+
+	while (i < dcd->nr_retry) {
+		rt = &dcd->retry[i];
+		if (time_before(jiffies, rt->next)) {
+			i++;
+			continue;
+		}
+		if (!__dcd_send_release(dcd, &rt->r, 1, false)) {
+			dev_info(&dcd->cxlmd->dev,
+				 "extent %#llx+%#llx released after %u retries\n",
+				 rt->r.start, rt->r.len, rt->tries + 1);
+			dcd->retry[i] = dcd->retry[--dcd->nr_retry];
+			continue;
+		}
+		rt->tries++;
+		ms = min_t(unsigned long, 1000UL << min(rt->tries, 6U),
+			   DCD_RETRY_MAX_MS);
+		rt->next = jiffies + msecs_to_jiffies(ms);
+		i++;
 	}
 }
