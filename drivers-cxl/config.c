@@ -5,7 +5,7 @@
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
-#include "dcd.h"
+#include "logic.h"
 
 /**
  * DOC: cxl-dcd config

@@ -34,8 +34,7 @@
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
 #include "compat.h"
-#include "dcd.h"
-#include "extent_logic.h"
+#include "logic.h"
 
 /* Files under dcd/regionN/, in this order */
 enum dcd_region_field {

@@ -47,15 +47,6 @@
 /* Bounded drain: log depth is small, but a device could stream forever */
 #define DCD_DRAIN_MAX_ROUNDS	64
 
-/* CXL r3.1 8.2.9.2.4 Table 8-52: Event Interrupt Policy, with the DC byte */
-struct dcd_int_policy {
-	u8 info;
-	u8 warn;
-	u8 fail;
-	u8 fatal;
-	u8 dcd;
-} __packed;
-
 static u8 dcd_policy_keep(u8 setting)
 {
 	/* keep the mode, clear the message number (reserved on Set) */

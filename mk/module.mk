@@ -81,10 +81,12 @@ module-check: $(DCD_LAYOUT)
 	@echo "  SPARSE  $(DCD_SRC) (C=2 W=1)"
 	@set -o pipefail; $(DCD_KMAKE) C=2 W=1 modules 2>&1 | $(DCD_NO_WARN)
 
-DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/extent_logic.h \
+DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/logic.h \
 	$(wildcard selftests/host/shim/*.h selftests/host/shim/*/*.h) \
 	selftests/lib/tap.h
-DCD_LOGIC_SRC := $(DCD_SRC)/config.c $(DCD_SRC)/extent_logic.c
+# The pure units (logic.h), built unchanged into the host tests and fuzzers
+DCD_LOGIC_SRC := $(addprefix $(DCD_SRC)/,config.c records.c ranges.c chain.c \
+	extent_set.c)
 DCD_UNIT_EXT := $(DCD_UNIT_DIR)/test_extent_logic
 
 $(DCD_UNIT_BIN): selftests/host/test_config.c $(DCD_SRC)/config.c \

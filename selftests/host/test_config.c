@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dcd.h"
+#include "logic.h"
 #include "tap.h"
 
 #define MiB (1ULL << 20)

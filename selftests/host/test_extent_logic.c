@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "extent_logic.h"
+#include "logic.h"
 #include "tap.h"
 
 #define MiB (1ULL << 20)
