@@ -24,6 +24,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/cleanup.h>
 #include <linux/device.h>
 #include <linux/idr.h>
 #include <linux/kobject.h>
@@ -357,6 +358,35 @@ struct dcd_dev {
 	u8 inject_tag[DCD_TAG_SIZE];
 };
 
+void dcd_unlock(struct dcd_dev *dcd);
+
+/*
+ * dcd->lock is taken and dropped through these guards only.
+ *
+ * dcd: dropping the lock unregisters the extent devices queued on
+ * &dcd_dev.dead meanwhile (dcd_unlock(), extdev.c), once the lock is
+ * dropped: unregistering waits for the devices' sysfs callbacks, which
+ * take dcd->lock. dcd_intr takes the lock interruptibly.
+ *
+ * dcd_keep: dropping the lock leaves &dcd_dev.dead queued for the next
+ * dcd guard. Where unregistering would wait for the caller itself (an
+ * extent device's own release store, extdev.c, and the release pipeline
+ * run from it, dcd_release_run() with @unregister false) and where the
+ * lock was always dropped without unregistering (readers, start and stop
+ * of the events, teardown of the DAX devices). dcd_keep_intr takes the
+ * lock interruptibly.
+ *
+ * dcd_unlocked: the other way round, dcd->lock held around the scope and
+ * dropped inside it (the release pipeline's fence step).
+ */
+DEFINE_GUARD(dcd, struct dcd_dev *, mutex_lock(&_T->lock), dcd_unlock(_T))
+DEFINE_GUARD_COND(dcd, _intr, mutex_lock_interruptible(&_T->lock) == 0)
+DEFINE_GUARD(dcd_keep, struct dcd_dev *, mutex_lock(&_T->lock),
+	     mutex_unlock(&_T->lock))
+DEFINE_GUARD_COND(dcd_keep, _intr, mutex_lock_interruptible(&_T->lock) == 0)
+DEFINE_GUARD(dcd_unlocked, struct dcd_dev *, mutex_unlock(&_T->lock),
+	     mutex_lock(&_T->lock))
+
 /* main.c */
 extern bool dcd_use_irq;
 extern unsigned int dcd_poll_ms;
@@ -367,7 +397,6 @@ struct dcd_dev *dcd_find_pdev(struct device *pdev);
 struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd);
 void dcd_get(struct dcd_dev *dcd);
 void dcd_put(struct dcd_dev *dcd);
-void dcd_unlock(struct dcd_dev *dcd);
 
 /* partition.c */
 int dcd_partition_setup(struct dcd_dev *dcd, const char **why);

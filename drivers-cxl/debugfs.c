@@ -68,14 +68,12 @@ static int device_extents_show(struct seq_file *s, void *unused)
 	u32 nr, i;
 	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	rc = __dcd_read_extent_list(dcd, &nr);
-	for (i = 0; !rc && i < nr; i++)
-		seq_printf(s, "%#llx %#llx\n", dcd->extbuf[i].dpa,
-			   dcd->extbuf[i].len);
-	mutex_unlock(&dcd->lock);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		rc = __dcd_read_extent_list(dcd, &nr);
+		for (i = 0; !rc && i < nr; i++)
+			seq_printf(s, "%#llx %#llx\n", dcd->extbuf[i].dpa,
+				   dcd->extbuf[i].len);
+	}
 	return rc;
 }
 DEFINE_SHOW_ATTRIBUTE(device_extents);
@@ -84,26 +82,23 @@ static int host_extents_show(struct seq_file *s, void *unused)
 {
 	struct dcd_dev *dcd = s->private;
 	u32 i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	for (i = 0; i < dcd->set->cap; i++) {
-		const struct dcd_host_extent *he = &dcd->set->slot[i];
-		const struct dcd_extent_dev *edev = he->priv;
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		for (i = 0; i < dcd->set->cap; i++) {
+			const struct dcd_host_extent *he = &dcd->set->slot[i];
+			const struct dcd_extent_dev *edev = he->priv;
 
-		if (he->state == DCD_EXT_FREE)
-			continue;
-		if (edev)
-			seq_printf(s, "%#llx %#llx %s region%d\n", he->ext.dpa,
-				   he->ext.len, dcd_state_name(he->state),
-				   edev->rgn->id);
-		else
-			seq_printf(s, "%#llx %#llx %s -\n", he->ext.dpa,
-				   he->ext.len, dcd_state_name(he->state));
+			if (he->state == DCD_EXT_FREE)
+				continue;
+			if (edev)
+				seq_printf(s, "%#llx %#llx %s region%d\n", he->ext.dpa,
+					   he->ext.len, dcd_state_name(he->state),
+					   edev->rgn->id);
+			else
+				seq_printf(s, "%#llx %#llx %s -\n", he->ext.dpa,
+					   he->ext.len, dcd_state_name(he->state));
+		}
 	}
-	mutex_unlock(&dcd->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(host_extents);
@@ -113,17 +108,14 @@ static int chain_show(struct seq_file *s, void *unused)
 	struct dcd_dev *dcd = s->private;
 	const struct dcd_chain *c;
 	u32 i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	c = dcd->chain;
-	seq_printf(s, "open %d\nrecords %u\nstaged %u\n", c->open,
-		   c->nr_records, c->nr);
-	for (i = 0; i < c->nr; i++)
-		seq_printf(s, "%#llx %#llx\n", c->ext[i].dpa, c->ext[i].len);
-	mutex_unlock(&dcd->lock);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		c = dcd->chain;
+		seq_printf(s, "open %d\nrecords %u\nstaged %u\n", c->open,
+			   c->nr_records, c->nr);
+		for (i = 0; i < c->nr; i++)
+			seq_printf(s, "%#llx %#llx\n", c->ext[i].dpa, c->ext[i].len);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(chain);
@@ -155,21 +147,18 @@ static int counters_show(struct seq_file *s, void *unused)
 {
 	struct dcd_dev *dcd = s->private;
 	unsigned int i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	for (i = 0; i < DCD_CNT_NR; i++)
-		seq_printf(s, "%s %llu\n", dcd_counter_names[i], dcd->cnt[i]);
-	for (i = 0; i < DCD_REJ_NR; i++) {
-		if (!dcd_rej_names[i])
-			continue;
-		seq_printf(s, "rejected_%s %llu\n", dcd_rej_names[i],
-			   dcd->rej[i]);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		for (i = 0; i < DCD_CNT_NR; i++)
+			seq_printf(s, "%s %llu\n", dcd_counter_names[i], dcd->cnt[i]);
+		for (i = 0; i < DCD_REJ_NR; i++) {
+			if (!dcd_rej_names[i])
+				continue;
+			seq_printf(s, "rejected_%s %llu\n", dcd_rej_names[i],
+				   dcd->rej[i]);
+		}
+		seq_printf(s, "release_retries_queued %u\n", dcd->nr_retry);
 	}
-	seq_printf(s, "release_retries_queued %u\n", dcd->nr_retry);
-	mutex_unlock(&dcd->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
@@ -188,16 +177,14 @@ static ssize_t dcd_inject_tag_read(struct file *file, char __user *ubuf,
 {
 	struct dcd_dev *dcd = file->private_data;
 	char buf[48];
-	int n, rc;
+	int n;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	if (dcd->inject_armed)
-		n = scnprintf(buf, sizeof(buf), "%pUb\n", dcd->inject_tag);
-	else
-		n = scnprintf(buf, sizeof(buf), "0\n");
-	mutex_unlock(&dcd->lock);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		if (dcd->inject_armed)
+			n = scnprintf(buf, sizeof(buf), "%pUb\n", dcd->inject_tag);
+		else
+			n = scnprintf(buf, sizeof(buf), "0\n");
+	}
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
@@ -208,7 +195,6 @@ static ssize_t dcd_inject_tag_write(struct file *file, const char __user *ubuf,
 	char buf[48];
 	uuid_t tag;
 	bool arm;
-	int rc;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -221,13 +207,11 @@ static ssize_t dcd_inject_tag_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	if (arm && uuid_is_null(&tag))
 		arm = false;
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	if (arm)
-		memcpy(dcd->inject_tag, &tag, DCD_TAG_SIZE);
-	dcd->inject_armed = arm;
-	mutex_unlock(&dcd->lock);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		if (arm)
+			memcpy(dcd->inject_tag, &tag, DCD_TAG_SIZE);
+		dcd->inject_armed = arm;
+	}
 	return len;
 }
 

@@ -103,17 +103,17 @@ static ssize_t release_store(struct device *dev, struct device_attribute *attr,
 	if (!yes)
 		return -EINVAL;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	/* gone meanwhile: the slot's device is no longer this one */
-	rc = dcd_extent_set_find(dcd->set, edev->ext.dpa, edev->ext.len);
-	if (rc < 0 || dcd->set->slot[rc].priv != edev)
-		rc = -ENOENT;
-	else
-		rc = __dcd_release_range(dcd, edev->ext.dpa, edev->ext.len,
-					 true);
-	mutex_unlock(&dcd->lock);
+	/* not dcd: unregistering might wait for this very store */
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		/* gone meanwhile: the slot's device is no longer this one */
+		rc = dcd_extent_set_find(dcd->set, edev->ext.dpa,
+					 edev->ext.len);
+		if (rc < 0 || dcd->set->slot[rc].priv != edev)
+			rc = -ENOENT;
+		else
+			rc = __dcd_release_range(dcd, edev->ext.dpa,
+						 edev->ext.len, true);
+	}
 	/* our own device may go on dcd->dead: let the work unregister it */
 	if (!rc)
 		dcd_release_run(dcd, false);
@@ -236,6 +236,8 @@ void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 /**
  * dcd_unlock() - drop dcd->lock and unregister queued extent devices
  * @dcd: memdev state
+ *
+ * The unlock of the dcd guard (cxl_dcd.h); nothing else calls it.
  *
  * Context: process context, dcd->lock held; not from an extent device's
  * own sysfs store.

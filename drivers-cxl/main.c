@@ -251,9 +251,8 @@ static void dcd_destroy(struct dcd_dev *dcd)
 {
 	cancel_work_sync(&dcd->start_work);
 	dcd_events_stop(dcd);
-	mutex_lock(&dcd->lock);
-	__dcd_extents_orphan_all(dcd);
-	dcd_unlock(dcd);
+	scoped_guard(dcd, dcd)
+		__dcd_extents_orphan_all(dcd);
 	dcd_release_teardown(dcd);
 	dcd_debugfs_remove(dcd);
 	dcd_sysfs_remove(dcd);
@@ -317,9 +316,8 @@ static void dcd_unwatch_unbind(struct dcd_dev *dcd)
 static void dcd_scan_now(struct dcd_dev *dcd)
 {
 	lockdep_assert_held(&dcd_lock);
-	mutex_lock(&dcd->lock);
+	guard(dcd)(dcd);
 	__dcd_scan_pending(dcd);
-	dcd_unlock(dcd);
 }
 
 /*

@@ -221,9 +221,8 @@ static int dcd_dax_region_probe(struct device *dev)
 	ent->dev = dev;
 	list_add_tail(&ent->node, &dcd_rgns);
 
-	mutex_lock(&dcd->lock);
-	__dcd_region_attach(dcd, rgn);
-	dcd_unlock(dcd);
+	scoped_guard(dcd, dcd)
+		__dcd_region_attach(dcd, rgn);
 	dev_info(dev, "DC region %d: DPA %#llx+%#llx of %s, HPA %#llx+%#llx\n",
 		 rgn->id, rgn->dpa.start, rgn->dpa.len,
 		 dev_name(&dcd->cxlmd->dev), rgn->hpa_start, rgn->hpa_len);
@@ -256,11 +255,11 @@ static void dcd_dax_region_remove(struct device *dev)
 	if (!rgn)
 		return;
 	if (dcd) {
-		mutex_lock(&dcd->lock);
 		/* not orphaned by the memdev's teardown meanwhile */
-		if (rgn->dcd == dcd)
-			kept = __dcd_region_detach(dcd, rgn, release);
-		dcd_unlock(dcd);
+		scoped_guard(dcd, dcd) {
+			if (rgn->dcd == dcd)
+				kept = __dcd_region_detach(dcd, rgn, release);
+		}
 		if (kept)
 			dcd_release_run(dcd, true);
 		dcd_put(dcd);

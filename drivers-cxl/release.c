@@ -301,6 +301,50 @@ static void __dcd_recount_pending(struct dcd_dev *dcd)
 	WRITE_ONCE(dcd->nr_pending, n);
 }
 
+/*
+ * The rounds, dcd->lock held from the first select to the re-check, dropped
+ * only while the selected devices are fenced and deleted (dcd_unlocked).
+ */
+static void __dcd_rel_run(struct dcd_dev *dcd, struct dcd_rel_round *rr)
+{
+	u32 chunk = DCD_REL_FIRST, released;
+	bool recheck = false;
+
+	if (!rr) {
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "out of memory: release pending\n");
+		recheck = true;
+	}
+	while (rr) {
+		if (!dcd->live || dcd->stopping)
+			break;
+		/* devices whose capacity is gone: once per run */
+		__dcd_rel_select(dcd, rr, chunk, chunk == DCD_REL_FIRST,
+				 &recheck);
+		if (!rr->nr_dax && !rr->nr_ext)
+			break;
+		scoped_guard(dcd_unlocked, dcd)
+			dcd_rel_fence_round(dcd, rr);
+		released = __dcd_rel_finish(dcd, rr, &recheck);
+		if (released)
+			dev_dbg(&dcd->cxlmd->dev, "release round: %u extents\n",
+				released);
+		/* every selected group is released or skipped: this ends */
+		chunk = min_t(u32, chunk * 2 + 1, DCD_REL_CHUNK);
+	}
+	__dcd_recount_pending(dcd);
+	if (__dcd_dax_gone_left(dcd))
+		recheck = true;
+	if (recheck && dcd->live && !dcd->stopping) {
+		dcd->recheck_ms = clamp(dcd->recheck_ms * 2,
+					(unsigned int)DCD_RECHECK_MIN_MS,
+					(unsigned int)DCD_RECHECK_MAX_MS);
+		dcd_kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
+	} else {
+		dcd->recheck_ms = 0;
+	}
+}
+
 /**
  * dcd_release_run() - run the release pipeline of a memdev
  * @dcd: memdev state
@@ -317,53 +361,17 @@ static void __dcd_recount_pending(struct dcd_dev *dcd)
  */
 void dcd_release_run(struct dcd_dev *dcd, bool unregister)
 {
-	u32 chunk = DCD_REL_FIRST, released;
 	struct dcd_rel_round *rr;
-	bool recheck = false;
 
 	rr = kvzalloc(sizeof(*rr), GFP_KERNEL);
 	guard(mutex)(&dcd->rel_lock);
-	mutex_lock(&dcd->lock);
-	if (!rr) {
-		dev_err_ratelimited(&dcd->cxlmd->dev,
-				    "out of memory: release pending\n");
-		recheck = true;
-		goto out;
-	}
-	for (;;) {
-		if (!dcd->live || dcd->stopping)
-			break;
-		/* devices whose capacity is gone: once per run */
-		__dcd_rel_select(dcd, rr, chunk, chunk == DCD_REL_FIRST,
-				 &recheck);
-		if (!rr->nr_dax && !rr->nr_ext)
-			break;
-		mutex_unlock(&dcd->lock);
-		dcd_rel_fence_round(dcd, rr);
-		mutex_lock(&dcd->lock);
-		released = __dcd_rel_finish(dcd, rr, &recheck);
-		if (released)
-			dev_dbg(&dcd->cxlmd->dev, "release round: %u extents\n",
-				released);
-		/* every selected group is released or skipped: this ends */
-		chunk = min_t(u32, chunk * 2 + 1, DCD_REL_CHUNK);
-	}
-out:
-	__dcd_recount_pending(dcd);
-	if (__dcd_dax_gone_left(dcd))
-		recheck = true;
-	if (recheck && dcd->live && !dcd->stopping) {
-		dcd->recheck_ms = clamp(dcd->recheck_ms * 2,
-					(unsigned int)DCD_RECHECK_MIN_MS,
-					(unsigned int)DCD_RECHECK_MAX_MS);
-		dcd_kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
+	if (unregister) {
+		guard(dcd)(dcd);
+		__dcd_rel_run(dcd, rr);
 	} else {
-		dcd->recheck_ms = 0;
+		guard(dcd_keep)(dcd);
+		__dcd_rel_run(dcd, rr);
 	}
-	if (unregister)
-		dcd_unlock(dcd);
-	else
-		mutex_unlock(&dcd->lock);
 	kvfree(rr);
 }
 
@@ -389,13 +397,13 @@ void dcd_release_teardown(struct dcd_dev *dcd)
 
 	guard(mutex)(&dcd->rel_lock);
 	for (;;) {
-		mutex_lock(&dcd->lock);
-		dd = __dcd_dax_first(dcd);
-		if (dd) {
-			dcd_dax_retire(dd, true);
-			dcd_dax_get(dd);
+		scoped_guard(dcd_keep, dcd) {
+			dd = __dcd_dax_first(dcd);
+			if (dd) {
+				dcd_dax_retire(dd, true);
+				dcd_dax_get(dd);
+			}
 		}
-		mutex_unlock(&dcd->lock);
 		if (!dd)
 			return;
 		b = dcd_dax_fence(dd, true);
@@ -417,9 +425,8 @@ void dcd_release_teardown(struct dcd_dev *dcd)
 		dcd_dax_force_fenced(dd);
 		dcd_dax_unbind(dd);
 		dcd_dax_delete(dd);
-		mutex_lock(&dcd->lock);
-		__dcd_dax_list_del(dcd, dd);
-		mutex_unlock(&dcd->lock);
+		scoped_guard(dcd_keep, dcd)
+			__dcd_dax_list_del(dcd, dd);
 		dcd_dax_put(dd);
 	}
 }
