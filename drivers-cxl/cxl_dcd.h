@@ -218,6 +218,28 @@ struct dcd_extent_dev {
 	int busy;
 };
 
+struct dcd_dev;
+
+/**
+ * struct dcd_ops - calls from a lower layer into an upper one
+ * @kick: run the event work soon (events.c, dcd_kick())
+ * @kick_later: run it after a delay in jiffies (events.c, dcd_kick_later())
+ * @release_range: mark a range release-pending (release_mark.c,
+ *	__dcd_release_range()), from an extent device's release store
+ * @release_run: run the release pipeline (release.c, dcd_release_run())
+ *
+ * The layers (drivers-cxl/README) call only downward; the DAX devices,
+ * the extent devices and the release pipeline reach the event work, and
+ * an extent device's store the release pipeline, through these. main.c
+ * sets &dcd_dev.ops when it allocates the state.
+ */
+struct dcd_ops {
+	void (*kick)(struct dcd_dev *dcd);
+	void (*kick_later)(struct dcd_dev *dcd, unsigned long delay);
+	int (*release_range)(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
+	void (*release_run)(struct dcd_dev *dcd, bool unregister);
+};
+
 /**
  * struct dcd_dev - cxl_dcd.ko state of one DC-capable memdev
  * @node: entry in dcd_devs (dcd_lock and dcd_devs_lock: main.c)
@@ -288,6 +310,7 @@ struct dcd_extent_dev {
  * @dbg: debugfs directory
  * @inject_armed: test hook: tag the next Add chain with @inject_tag
  * @inject_tag: the tag (debugfs inject_tag; under @lock)
+ * @ops: callbacks into the upper layers
  */
 struct dcd_dev {
 	struct list_head node;
@@ -356,6 +379,7 @@ struct dcd_dev {
 	struct dentry *dbg;
 	bool inject_armed;
 	u8 inject_tag[DCD_TAG_SIZE];
+	const struct dcd_ops *ops;
 };
 
 void dcd_unlock(struct dcd_dev *dcd);
@@ -414,8 +438,6 @@ void dcd_recheck_fn(struct work_struct *work);
 /* extent.c */
 int dcd_extents_init(struct dcd_dev *dcd);
 void dcd_extents_free(struct dcd_dev *dcd);
-const char *dcd_state_name(int state);
-u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
 struct dcd_region_ctx *__dcd_region_nth(struct dcd_dev *dcd, u32 idx);
 struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
 void __dcd_slot_place(struct dcd_dev *dcd, u32 i, struct dcd_region_ctx *rgn);
@@ -451,6 +473,11 @@ u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
 void __dcd_extents_orphan_all(struct dcd_dev *dcd);
 
 /* extdev.c */
+extern struct wait_queue_head dcd_rgn_wq;
+const char *dcd_state_name(int state);
+void dcd_rgn_free(struct kref *kref);
+void dcd_rgn_get(struct dcd_region_ctx *rgn);
+void dcd_rgn_put(struct dcd_region_ctx *rgn);
 struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 				      struct dcd_region_ctx *rgn,
 				      const struct dcd_extent *ext, int state);
@@ -483,6 +510,7 @@ void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd);
 void __dcd_flush_caches(struct dcd_dev *dcd, bool release);
 void __dcd_flush_start(struct dcd_dev *dcd);
 void dcd_flush_fn(struct work_struct *work);
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
 void __dcd_dax_populate(struct dcd_dev *dcd);
 
 /* release.c */
@@ -497,8 +525,6 @@ int dcd_region_driver_init(void);
 void dcd_region_driver_exit(void);
 void dcd_regions_enable(void);
 bool dcd_dax_cxl_present(void);
-void dcd_rgn_get(struct dcd_region_ctx *rgn);
-void dcd_rgn_put(struct dcd_region_ctx *rgn);
 
 /* debugfs.c */
 void dcd_debugfs_init(void);
@@ -506,8 +532,11 @@ void dcd_debugfs_exit(void);
 void dcd_debugfs_add(struct dcd_dev *dcd);
 void dcd_debugfs_remove(struct dcd_dev *dcd);
 extern const char * const dcd_counter_names[DCD_CNT_NR];
-void dcd_fault_delay(enum dcd_delay which);
 extern bool dcd_test_fail_probe;
+
+/* fault.c */
+extern u32 dcd_delay_ms[DCD_DELAY_NR];
+void dcd_fault_delay(enum dcd_delay which);
 
 /* mbox.c */
 int dcd_mbox_send(struct cxl_mailbox *mbox, u16 opcode, const void *in,

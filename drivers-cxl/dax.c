@@ -892,7 +892,7 @@ static int dcd_mem_notify(struct notifier_block *nb, unsigned long action,
 				module_put(THIS_MODULE);
 			/* kmem's unbind follows; a release may be waiting */
 			if (dd->retiring && dd->dcd)
-				dcd_kick(dd->dcd);
+				dd->dcd->ops->kick(dd->dcd);
 			break;
 		default:
 			break;
@@ -950,7 +950,7 @@ static int dcd_dax_bus_notify(struct notifier_block *nb, unsigned long action,
 		/* kmem (or device_dax) let go of a device being released */
 		spin_lock(&dcd_hpa_lock);
 		if (dd->retiring && !READ_ONCE(dd->fenced) && dd->dcd)
-			dcd_kick(dd->dcd);
+			dd->dcd->ops->kick(dd->dcd);
 		spin_unlock(&dcd_hpa_lock);
 		break;
 	}
@@ -1032,6 +1032,28 @@ err_root:
 	root_device_unregister(dcd_root);
 	dcd_root = NULL;
 	return rc;
+}
+
+/**
+ * __dcd_committed() - DPA ranges of the committed DC regions of a memdev
+ * @dcd: memdev state, dcd->lock held
+ * @r: filled with the ranges, in dcd->regions order
+ * @max: entries in @r
+ *
+ * Return: number of ranges.
+ */
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max)
+{
+	struct dcd_region_ctx *rgn;
+	u32 n = 0;
+
+	lockdep_assert_held(&dcd->lock);
+	list_for_each_entry(rgn, &dcd->regions, node) {
+		if (n == max)
+			break;
+		r[n++] = rgn->dpa;
+	}
+	return n;
 }
 
 /**

@@ -223,22 +223,6 @@ static const struct file_operations dcd_inject_tag_fops = {
 	.llseek = default_llseek,
 };
 
-static u32 dcd_delay_ms[DCD_DELAY_NR];
-
-/**
- * dcd_fault_delay() - sleep where a test asked to widen a race window
- * @which: the hook
- *
- * Context: process context, no spinlock held.
- */
-void dcd_fault_delay(enum dcd_delay which)
-{
-	u32 ms = READ_ONCE(dcd_delay_ms[which]);
-
-	if (ms)
-		msleep(min(ms, 60000U));
-}
-
 void dcd_debugfs_init(void)
 {
 	dcd_dbg_root = debugfs_create_dir("cxl_dcd", NULL);

@@ -34,6 +34,22 @@ static struct dcd_extent_dev *to_edev(struct device *dev)
 	return container_of(dev, struct dcd_extent_dev, dev);
 }
 
+const char *dcd_state_name(int state)
+{
+	switch (state) {
+	case DCD_EXT_ACCEPTED:
+		return "accepted";
+	case DCD_EXT_RELEASE_PENDING:
+		return "release-pending";
+	case DCD_EXT_FORCED:
+		return "forced";
+	case DCD_EXT_ORPHAN:
+		return "orphan";
+	default:
+		return "free";
+	}
+}
+
 static ssize_t offset_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -111,13 +127,13 @@ static ssize_t release_store(struct device *dev, struct device_attribute *attr,
 		if (rc < 0 || dcd->set->slot[rc].priv != edev)
 			rc = -ENOENT;
 		else
-			rc = __dcd_release_range(dcd, edev->ext.dpa,
-						 edev->ext.len, true);
+			rc = dcd->ops->release_range(dcd, edev->ext.dpa,
+						     edev->ext.len, true);
 	}
 	/* our own device may go on dcd->dead: let the work unregister it */
 	if (!rc)
-		dcd_release_run(dcd, false);
-	dcd_kick(dcd);
+		dcd->ops->release_run(dcd, false);
+	dcd->ops->kick(dcd);
 	return rc ?: len;
 }
 static DEVICE_ATTR_WO(release);
@@ -134,6 +150,41 @@ static struct attribute *dcd_extent_attrs[] = {
 	NULL
 };
 ATTRIBUTE_GROUPS(dcd_extent);
+
+/* region removal waits here for its extent devices to be unregistered */
+DECLARE_WAIT_QUEUE_HEAD(dcd_rgn_wq);
+
+void dcd_rgn_free(struct kref *kref)
+{
+	struct dcd_region_ctx *rgn = container_of(kref, struct dcd_region_ctx,
+						  ref);
+
+	ida_destroy(&rgn->ids);
+	kfree(rgn);
+}
+
+/**
+ * dcd_rgn_get() - a new extent device of the region
+ * @rgn: the region context
+ */
+void dcd_rgn_get(struct dcd_region_ctx *rgn)
+{
+	kref_get(&rgn->ref);
+	atomic_inc(&rgn->nr_edevs);
+}
+
+/**
+ * dcd_rgn_put() - an extent device of the region was released
+ * @rgn: the region context
+ *
+ * Context: any context that may sleep.
+ */
+void dcd_rgn_put(struct dcd_region_ctx *rgn)
+{
+	if (atomic_dec_and_test(&rgn->nr_edevs))
+		wake_up_all(&dcd_rgn_wq);
+	kref_put(&rgn->ref, dcd_rgn_free);
+}
 
 static void dcd_extdev_release(struct device *dev)
 {

@@ -43,22 +43,6 @@
  * that, without the lock, and before any Release DC for their capacity.
  */
 
-const char *dcd_state_name(int state)
-{
-	switch (state) {
-	case DCD_EXT_ACCEPTED:
-		return "accepted";
-	case DCD_EXT_RELEASE_PENDING:
-		return "release-pending";
-	case DCD_EXT_FORCED:
-		return "forced";
-	case DCD_EXT_ORPHAN:
-		return "orphan";
-	default:
-		return "free";
-	}
-}
-
 /**
  * dcd_extents_init() - allocate the extent state of a memdev
  * @dcd: memdev state with a validated configuration and a live mailbox
@@ -102,28 +86,6 @@ void dcd_extents_free(struct dcd_dev *dcd)
 	dcd->buf2 = NULL;
 	dcd->extbuf = NULL;
 	dcd->slots = NULL;
-}
-
-/**
- * __dcd_committed() - DPA ranges of the committed DC regions of a memdev
- * @dcd: memdev state, dcd->lock held
- * @r: filled with the ranges, in dcd->regions order
- * @max: entries in @r
- *
- * Return: number of ranges.
- */
-u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max)
-{
-	struct dcd_region_ctx *rgn;
-	u32 n = 0;
-
-	lockdep_assert_held(&dcd->lock);
-	list_for_each_entry(rgn, &dcd->regions, node) {
-		if (n == max)
-			break;
-		r[n++] = rgn->dpa;
-	}
-	return n;
 }
 
 /**

@@ -209,6 +209,14 @@ static struct dcd_dev *dcd_find_pdev_get(struct device *pdev)
 	return found;
 }
 
+/* the upper layers, as the lower ones call them (struct dcd_ops) */
+static const struct dcd_ops dcd_ops = {
+	.kick = dcd_kick,
+	.kick_later = dcd_kick_later,
+	.release_range = __dcd_release_range,
+	.release_run = dcd_release_run,
+};
+
 static void dcd_free(struct kref *kref)
 {
 	struct dcd_dev *dcd = container_of(kref, struct dcd_dev, kref);
@@ -422,6 +430,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	dcd->pdev = cxlmd->dev.parent;
 	dcd->total_size = dcd_config_total_size(&dcd->cfg);
 	kref_init(&dcd->kref);
+	dcd->ops = &dcd_ops;
 	mutex_init(&dcd->rel_lock);
 	mutex_init(&dcd->lock);
 	spin_lock_init(&dcd->kick_lock);

@@ -52,8 +52,6 @@
 static LIST_HEAD(dcd_rgns);
 /* module exit: a region detach keeps the extents (orphans), releases none */
 static bool dcd_region_unloading;
-/* region removal waits here for its extent devices to be unregistered */
-static DECLARE_WAIT_QUEUE_HEAD(dcd_rgn_wq);
 
 /**
  * struct dcd_rgn_entry - a cxl_dax_region this driver claimed as DC
@@ -70,38 +68,6 @@ struct dcd_rgn_entry {
 bool dcd_dax_cxl_present(void)
 {
 	return driver_find("cxl_dax_region", &cxl_bus_type);
-}
-
-static void dcd_rgn_free(struct kref *kref)
-{
-	struct dcd_region_ctx *rgn = container_of(kref, struct dcd_region_ctx,
-						  ref);
-
-	ida_destroy(&rgn->ids);
-	kfree(rgn);
-}
-
-/**
- * dcd_rgn_get() - a new extent device of the region
- * @rgn: the region context
- */
-void dcd_rgn_get(struct dcd_region_ctx *rgn)
-{
-	kref_get(&rgn->ref);
-	atomic_inc(&rgn->nr_edevs);
-}
-
-/**
- * dcd_rgn_put() - an extent device of the region was released
- * @rgn: the region context
- *
- * Context: any context that may sleep.
- */
-void dcd_rgn_put(struct dcd_region_ctx *rgn)
-{
-	if (atomic_dec_and_test(&rgn->nr_edevs))
-		wake_up_all(&dcd_rgn_wq);
-	kref_put(&rgn->ref, dcd_rgn_free);
 }
 
 /* dax_cxl's behaviour, for regions that are not DC */

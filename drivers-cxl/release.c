@@ -339,7 +339,7 @@ static void __dcd_rel_run(struct dcd_dev *dcd, struct dcd_rel_round *rr)
 		dcd->recheck_ms = clamp(dcd->recheck_ms * 2,
 					(unsigned int)DCD_RECHECK_MIN_MS,
 					(unsigned int)DCD_RECHECK_MAX_MS);
-		dcd_kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
+		dcd->ops->kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
 	} else {
 		dcd->recheck_ms = 0;
 	}
