@@ -300,6 +300,7 @@ struct dcd_ops {
  * @buf: a mailbox payload sized buffer (under @lock)
  * @buf2: a second one
  * @extbuf: extents of a Get DC Extent List read (under @lock)
+ * @slots: DCD_EXTENTS_MAX slot indexes of scratch (under @lock)
  * @work: the event and release work (on dcd_wq; one per memdev)
  * @start_work: cxl_pci bound: read the extent list, start events (main.c)
  * @unbind_res: devres tearing the state down at cxl_pci unbind (main.c)

@@ -1113,7 +1113,10 @@ static void __dcd_dax_add_one(struct dcd_dev *dcd, struct dcd_extent_dev *edev,
 	__dcd_dax_pending(edev);
 }
 
-/*
+/**
+ * __dcd_dax_populate() - create the missing DAX devices of a memdev
+ * @dcd: memdev state, dcd->lock held
+ *
  * Give the extent devices without a DAX device theirs: one per untagged
  * extent; one per tag group dcd_group_plan() merges (complete, in one
  * region, contiguous in sequence order), whose members must all have an

@@ -39,38 +39,82 @@ enum dcd_opcode {
 /* Smallest legal block size (CXL r3.1 Table 8-127: multiple of 40h) */
 #define DCD_MIN_BLOCK_SIZE		64ULL
 
-/* CXL r3.1 8.2.9.5.1 Table 8-65: Get Supported Logs output */
+/**
+ * struct dcd_gsl_entry - Get Supported Logs entry
+ * @uuid: log identifier
+ * @size: log size in bytes
+ *
+ * See CXL r3.1 8.2.9.5.1 Table 8-65.
+ */
 struct dcd_gsl_entry {
 	u8 uuid[16];
 	__le32 size;
 } __packed;
 
+/**
+ * struct dcd_gsl_out - Get Supported Logs output
+ * @entries: number of entries in @entry
+ * @rsvd: reserved
+ * @entry: the supported logs
+ *
+ * See CXL r3.1 8.2.9.5.1 Table 8-65.
+ */
 struct dcd_gsl_out {
 	__le16 entries;
 	u8 rsvd[6];
 	struct dcd_gsl_entry entry[];
 } __packed;
 
-/* CXL r3.1 8.2.9.5.2 Table 8-66: Get Log input */
+/**
+ * struct dcd_get_log_in - Get Log input
+ * @uuid: log identifier
+ * @offset: byte offset into the log
+ * @length: bytes to read
+ *
+ * See CXL r3.1 8.2.9.5.2 Table 8-66.
+ */
 struct dcd_get_log_in {
 	u8 uuid[16];
 	__le32 offset;
 	__le32 length;
 } __packed;
 
-/* CXL r3.1 8.2.9.5.2.1 Table 8-68: Command Effects Log entry */
+/**
+ * struct dcd_cel_entry - Command Effects Log entry
+ * @opcode: command opcode
+ * @effect: command effect flags
+ *
+ * See CXL r3.1 8.2.9.5.2.1 Table 8-68.
+ */
 struct dcd_cel_entry {
 	__le16 opcode;
 	__le16 effect;
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.1 Table 8-126: Get Dynamic Capacity Configuration input */
+/**
+ * struct dcd_get_dc_config_in - Get Dynamic Capacity Configuration input
+ * @region_count: number of region records requested
+ * @start_region: index of the first region record
+ *
+ * See CXL r3.1 8.2.9.9.9.1 Table 8-126.
+ */
 struct dcd_get_dc_config_in {
 	u8 region_count;
 	u8 start_region;
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.1 Table 8-127: DC region configuration record */
+/**
+ * struct dcd_dc_region_rec - DC region configuration record
+ * @base: region base DPA
+ * @decode_length: decode length, in 256 MiB units
+ * @length: region length in bytes
+ * @block_size: region block size in bytes
+ * @dsmad_handle: DSMAD handle of the region (CDAT)
+ * @flags: DCD_REGION_FLAG_*
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.9.9.1 Table 8-127.
+ */
 struct dcd_dc_region_rec {
 	__le64 base;
 	__le64 decode_length;		/* in 256 MiB units */
@@ -81,7 +125,15 @@ struct dcd_dc_region_rec {
 	u8 rsvd[3];
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.1 Table 8-127: Get DC Configuration output header */
+/**
+ * struct dcd_get_dc_config_out - Get DC Configuration output header
+ * @avail_regions: number of DC regions the device has
+ * @regions_returned: entries in @region
+ * @rsvd: reserved
+ * @region: the region records, followed by struct dcd_get_dc_config_trailer
+ *
+ * See CXL r3.1 8.2.9.9.9.1 Table 8-127.
+ */
 struct dcd_get_dc_config_out {
 	u8 avail_regions;
 	u8 regions_returned;
@@ -90,7 +142,13 @@ struct dcd_get_dc_config_out {
 	/* followed by struct dcd_get_dc_config_trailer */
 } __packed;
 
-/* Trailer after the last returned region record */
+/**
+ * struct dcd_get_dc_config_trailer - trailer after the last region record
+ * @total_extents: extents the device supports
+ * @avail_extents: extents still available
+ * @total_tags: tags the device supports
+ * @avail_tags: tags still available
+ */
 struct dcd_get_dc_config_trailer {
 	__le32 total_extents;
 	__le32 avail_extents;
@@ -119,7 +177,16 @@ enum dcd_event_type {
 	DCD_EV_REGION_CONFIG	= 3,
 };
 
-/* CXL r3.1 8.2.9.2.4 Table 8-52: Event Interrupt Policy, with the DC byte */
+/**
+ * struct dcd_int_policy - Event Interrupt Policy, with the DC byte
+ * @info: Informational Event Log interrupt settings
+ * @warn: Warning Event Log interrupt settings
+ * @fail: Failure Event Log interrupt settings
+ * @fatal: Fatal Event Log interrupt settings
+ * @dcd: Dynamic Capacity Event Log interrupt settings
+ *
+ * See CXL r3.1 8.2.9.2.4 Table 8-52.
+ */
 struct dcd_int_policy {
 	u8 info;
 	u8 warn;
@@ -128,7 +195,16 @@ struct dcd_int_policy {
 	u8 dcd;
 } __packed;
 
-/* CXL r3.1 8.2.9.2.1.6 Table 8-48: DC extent, also in Get DC Extent List */
+/**
+ * struct dcd_extent_rec - DC extent, also in Get DC Extent List
+ * @start_dpa: first DPA of the extent
+ * @length: length in bytes
+ * @tag: tag UUID (all zero: untagged)
+ * @shared_seq: shared extent sequence number
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.2.1.6 Table 8-48.
+ */
 struct dcd_extent_rec {
 	__le64 start_dpa;
 	__le64 length;
@@ -137,7 +213,19 @@ struct dcd_extent_rec {
 	u8 rsvd[6];
 } __packed;
 
-/* CXL r3.1 8.2.9.2.1 Table 8-42: common event record header */
+/**
+ * struct dcd_event_hdr - common event record header
+ * @uuid: event record identifier
+ * @length: record length in bytes
+ * @flags: event record flags
+ * @handle: event record handle
+ * @related_handle: related event record handle
+ * @timestamp: event record timestamp
+ * @maint_op_class: maintenance operation class
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.2.1 Table 8-42.
+ */
 struct dcd_event_hdr {
 	u8 uuid[16];
 	u8 length;
@@ -149,7 +237,22 @@ struct dcd_event_hdr {
 	u8 rsvd[15];
 } __packed;
 
-/* CXL r3.1 8.2.9.2.1.6 Table 8-47: Dynamic Capacity event record */
+/**
+ * struct dcd_dc_event_rec - Dynamic Capacity event record
+ * @hdr: common event record header
+ * @event_type: enum dcd_event_type
+ * @validity_flags: validity flags
+ * @host_id: host ID
+ * @region_index: DC region index
+ * @flags: DCD_EVENT_FLAG_*
+ * @rsvd1: reserved
+ * @extent: the extent
+ * @rsvd2: reserved
+ * @avail_extents: extents still available
+ * @avail_tags: tags still available
+ *
+ * See CXL r3.1 8.2.9.2.1.6 Table 8-47.
+ */
 struct dcd_dc_event_rec {
 	struct dcd_event_hdr hdr;
 	u8 event_type;
@@ -167,7 +270,19 @@ struct dcd_dc_event_rec {
 /* Flags byte of a DC event record: bit 0 More */
 #define DCD_EVENT_FLAG_MORE		0x01
 
-/* CXL r3.1 8.2.9.2.2 Table 8-50: Get Event Records output */
+/**
+ * struct dcd_get_event_out - Get Event Records output
+ * @flags: DCD_GET_EVENT_FLAG_*
+ * @rsvd1: reserved
+ * @overflow_count: records lost to overflow
+ * @first_overflow_ts: timestamp of the first overflow
+ * @last_overflow_ts: timestamp of the last overflow
+ * @record_count: entries in @record
+ * @rsvd2: reserved
+ * @record: the event records
+ *
+ * See CXL r3.1 8.2.9.2.2 Table 8-50.
+ */
 struct dcd_get_event_out {
 	u8 flags;
 	u8 rsvd1;
@@ -182,7 +297,16 @@ struct dcd_get_event_out {
 #define DCD_GET_EVENT_FLAG_OVERFLOW	0x01
 #define DCD_GET_EVENT_FLAG_MORE		0x02
 
-/* CXL r3.1 8.2.9.2.3 Table 8-51: Clear Event Records input */
+/**
+ * struct dcd_clear_event_in - Clear Event Records input
+ * @log: event log
+ * @flags: clear event flags
+ * @nr_handles: entries in @handle
+ * @rsvd: reserved
+ * @handle: handles of the records to clear
+ *
+ * See CXL r3.1 8.2.9.2.3 Table 8-51.
+ */
 struct dcd_clear_event_in {
 	u8 log;
 	u8 flags;
@@ -191,13 +315,28 @@ struct dcd_clear_event_in {
 	__le16 handle[];
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.2 Table 8-128: Get DC Extent List input */
+/**
+ * struct dcd_get_extlist_in - Get DC Extent List input
+ * @count: extents requested
+ * @start: index of the first extent
+ *
+ * See CXL r3.1 8.2.9.9.9.2 Table 8-128.
+ */
 struct dcd_get_extlist_in {
 	__le32 count;
 	__le32 start;
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.2 Table 8-129: Get DC Extent List output */
+/**
+ * struct dcd_get_extlist_out - Get DC Extent List output
+ * @returned: entries in @extent
+ * @total: extents the device has
+ * @generation: extent list generation number
+ * @rsvd: reserved
+ * @extent: the extents
+ *
+ * See CXL r3.1 8.2.9.9.9.2 Table 8-129.
+ */
 struct dcd_get_extlist_out {
 	__le32 returned;
 	__le32 total;
@@ -206,16 +345,28 @@ struct dcd_get_extlist_out {
 	struct dcd_extent_rec extent[];
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.3 Table 8-130: updated extent entry */
+/**
+ * struct dcd_extent_ref - updated extent entry
+ * @dpa: first DPA of the extent
+ * @length: length in bytes
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.9.9.3 Table 8-130.
+ */
 struct dcd_extent_ref {
 	__le64 dpa;
 	__le64 length;
 	u8 rsvd[8];
 } __packed;
 
-/*
- * CXL r3.1 8.2.9.9.9.3/4 Table 8-130: Add Dynamic Capacity Response and
- * Release Dynamic Capacity input
+/**
+ * struct dcd_update_extent_in - Add DC Response and Release DC input
+ * @count: entries in @extent
+ * @flags: update flags
+ * @rsvd: reserved
+ * @extent: the extents
+ *
+ * See CXL r3.1 8.2.9.9.9.3/4 Table 8-130.
  */
 struct dcd_update_extent_in {
 	__le32 count;

@@ -223,6 +223,11 @@ static const struct file_operations dcd_inject_tag_fops = {
 	.llseek = default_llseek,
 };
 
+/**
+ * dcd_debugfs_init() - create /sys/kernel/debug/cxl_dcd and its delay knobs
+ *
+ * Context: module init.
+ */
 void dcd_debugfs_init(void)
 {
 	dcd_dbg_root = debugfs_create_dir("cxl_dcd", NULL);
@@ -232,11 +237,22 @@ void dcd_debugfs_init(void)
 			   &dcd_delay_ms[DCD_DELAY_FENCE]);
 }
 
+/**
+ * dcd_debugfs_exit() - remove /sys/kernel/debug/cxl_dcd
+ *
+ * Context: module exit, after every memdev's directory went.
+ */
 void dcd_debugfs_exit(void)
 {
 	debugfs_remove_recursive(dcd_dbg_root);
 }
 
+/**
+ * dcd_debugfs_add() - create the debugfs directory of a memdev
+ * @dcd: memdev state
+ *
+ * Context: process context.
+ */
 void dcd_debugfs_add(struct dcd_dev *dcd)
 {
 	struct dentry *d;
@@ -251,6 +267,14 @@ void dcd_debugfs_add(struct dcd_dev *dcd)
 	debugfs_create_file("inject_tag", 0600, d, dcd, &dcd_inject_tag_fops);
 }
 
+/**
+ * dcd_debugfs_remove() - remove the debugfs directory of a memdev
+ * @dcd: memdev state
+ *
+ * Waits for running readers.
+ *
+ * Context: process context; dcd->lock not held.
+ */
 void dcd_debugfs_remove(struct dcd_dev *dcd)
 {
 	debugfs_remove_recursive(dcd->dbg);

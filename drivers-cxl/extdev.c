@@ -34,6 +34,12 @@ static struct dcd_extent_dev *to_edev(struct device *dev)
 	return container_of(dev, struct dcd_extent_dev, dev);
 }
 
+/**
+ * dcd_state_name() - the name of an extent state
+ * @state: enum dcd_ext_state
+ *
+ * Return: the name shown in sysfs, uevents and debugfs.
+ */
 const char *dcd_state_name(int state)
 {
 	switch (state) {
@@ -154,6 +160,10 @@ ATTRIBUTE_GROUPS(dcd_extent);
 /* region removal waits here for its extent devices to be unregistered */
 DECLARE_WAIT_QUEUE_HEAD(dcd_rgn_wq);
 
+/**
+ * dcd_rgn_free() - free a region context with its last reference
+ * @kref: &dcd_region_ctx.ref
+ */
 void dcd_rgn_free(struct kref *kref)
 {
 	struct dcd_region_ctx *rgn = container_of(kref, struct dcd_region_ctx,

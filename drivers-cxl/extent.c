@@ -71,6 +71,12 @@ int dcd_extents_init(struct dcd_dev *dcd)
 	return 0;
 }
 
+/**
+ * dcd_extents_free() - free the extent state of a memdev
+ * @dcd: memdev state; its tags are dropped
+ *
+ * Undoes dcd_extents_init(), also a partial one.
+ */
 void dcd_extents_free(struct dcd_dev *dcd)
 {
 	dcd_tags_drop(dcd);

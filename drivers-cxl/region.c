@@ -65,6 +65,11 @@ struct dcd_rgn_entry {
 	struct device *dev;
 };
 
+/**
+ * dcd_dax_cxl_present() - whether the dax_cxl driver is loaded
+ *
+ * Return: true if a cxl driver named cxl_dax_region is registered.
+ */
 bool dcd_dax_cxl_present(void)
 {
 	return driver_find("cxl_dax_region", &cxl_bus_type);
@@ -245,6 +250,12 @@ static struct cxl_driver dcd_dax_region_driver = {
 	},
 };
 
+/**
+ * dcd_region_driver_init() - register the cxl_dax_region driver
+ *
+ * Context: module init.
+ * Return: 0 or the error of cxl_driver_register().
+ */
 int dcd_region_driver_init(void)
 {
 	return cxl_driver_register(&dcd_dax_region_driver);
@@ -311,6 +322,14 @@ void dcd_regions_enable(void)
  * Module exit: disable every region claimed as DC or left empty, so that
  * no cxl_dax_region of one is left for dax_cxl; their extents stay
  * accepted on the device (orphans).
+ */
+/**
+ * dcd_region_driver_exit() - release every DC region, unregister the driver
+ *
+ * The regions this driver claimed are unbound (their extents stay, as
+ * orphans), then the driver is unregistered.
+ *
+ * Context: module exit.
  */
 void dcd_region_driver_exit(void)
 {

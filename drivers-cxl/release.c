@@ -61,7 +61,15 @@
 /* Longest gap between two retries of a failed Release DC */
 #define DCD_RETRY_MAX_MS	60000
 
-/* A DAX device of a round, fenced and unbound by a worker of its own */
+/**
+ * struct dcd_rel_dax - a DAX device of a round
+ * @dd: the device (a reference held for the round)
+ * @work: the worker of its own that fences and unbinds it
+ * @force: fence even in use (its capacity is gone from the device)
+ * @verified: the fence found it unused: it is deleted
+ * @busy: what the fence found
+ * @unit: index of its release unit in &dcd_rel_round.unit_busy, -1: none
+ */
 struct dcd_rel_dax {
 	struct dcd_dax *dd;
 	struct work_struct work;
@@ -71,7 +79,17 @@ struct dcd_rel_dax {
 	int unit;
 };
 
-/* One round: the extents (by DPA) of its groups, and their DAX devices */
+/**
+ * struct dcd_rel_round - one round of the release pipeline
+ * @nr_ext: entries in @ext
+ * @ext: the extents (by DPA) of the round's groups
+ * @ext_unit: release unit of each entry of @ext
+ * @nr_units: entries in @unit_busy
+ * @unit_busy: per release unit, what keeps it (DCD_BUSY_NONE: releasable)
+ * @nr_dax: entries in @dax
+ * @dax: the DAX devices of the round's groups
+ * @skip: slots of groups this run gave up on (kept across rounds)
+ */
 struct dcd_rel_round {
 	u32 nr_ext;
 	struct dcd_range ext[DCD_REL_CHUNK];

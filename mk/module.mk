@@ -3,7 +3,8 @@
 # cxl_dcd.ko build, static checks and host unit tests; included by the
 # top-level Makefile (which provides KVER, KPKGVER and KDIR).
 #   make module        build drivers-cxl/cxl_dcd.ko against $(KDIR)
-#   make module-check  checkpatch --strict and a sparse (C=2) W=1 build
+#   make module-check  checkpatch --strict, kernel-doc -none and a sparse
+#                      (C=2) W=1 build
 #   make unit          host unit tests (TAP), with ASan/UBSan, and a short
 #                      bounded fuzz run of the parsers
 #   make fuzz          long fuzz run (FUZZ_TIME seconds, default 600), see
@@ -41,6 +42,9 @@ endif
 DCD_NO_WARN := awk '{ print } /[Ww]arning|WARNING|error:/ { bad = 1 } END { exit bad }'
 DCD_CHECKPATCH := perl $(DCD_KHDR)/scripts/checkpatch.pl --strict --no-tree \
 	--show-types --quiet -f
+# kernel-doc of every file (6.12's scripts/kernel-doc, fetched for K= only):
+# every documented function, struct member and parameter described.
+DCD_KERNEL_DOC := perl $(DCD_KHDR)/scripts/kernel-doc -none -Wall
 ifneq ($(KROOT),)
 # 7.x checkpatch prefers k[v]zalloc_obj(), which 6.12 does not have; the
 # same source builds for both.
@@ -78,6 +82,11 @@ module-check: $(DCD_LAYOUT)
 	@rc=0; for f in $(DCD_CHECK_FILES); do \
 		$(DCD_CHECKPATCH) $$f || rc=1; \
 	done; exit $$rc
+ifeq ($(KOBJ),)
+	@echo "  KERNEL-DOC $(DCD_CHECK_FILES)"
+	@set -o pipefail; $(DCD_KERNEL_DOC) $(DCD_CHECK_FILES) 2>&1 | \
+		$(DCD_NO_WARN)
+endif
 	@echo "  SPARSE  $(DCD_SRC) (C=2 W=1)"
 	@set -o pipefail; $(DCD_KMAKE) C=2 W=1 modules 2>&1 | $(DCD_NO_WARN)
 
