@@ -383,6 +383,7 @@ struct dcd_dev {
 	const struct dcd_ops *ops;
 };
 
+/* extdev.c: the dcd guard's unlock */
 void dcd_unlock(struct dcd_dev *dcd);
 
 /*
@@ -418,6 +419,7 @@ extern unsigned int dcd_poll_ms;
 extern unsigned int dcd_chain_timeout_ms;
 extern struct workqueue_struct *dcd_wq;
 extern struct mutex dcd_lock;
+extern bool dcd_test_fail_probe;
 struct dcd_dev *dcd_find_pdev(struct device *pdev);
 struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd);
 void dcd_get(struct dcd_dev *dcd);
@@ -533,7 +535,6 @@ void dcd_debugfs_exit(void);
 void dcd_debugfs_add(struct dcd_dev *dcd);
 void dcd_debugfs_remove(struct dcd_dev *dcd);
 extern const char * const dcd_counter_names[DCD_CNT_NR];
-extern bool dcd_test_fail_probe;
 
 /* fault.c */
 extern u32 dcd_delay_ms[DCD_DELAY_NR];
