@@ -54,44 +54,6 @@
  *   extents); a hit is DCD_REJ_TAG_FOREIGN, and rejects the whole group.
  */
 
-static const char * const dcd_rej_reasons[DCD_REJ_NR] = {
-	[DCD_REJ_NONE]		  = "accepted",
-	[DCD_REJ_DUPLICATE]	  = "duplicate of an accepted extent",
-	[DCD_REJ_ZERO_LEN]	  = "zero length",
-	[DCD_REJ_WRAP]		  = "range wraps past 2^64",
-	[DCD_REJ_OUTSIDE_DC]	  = "outside the DC regions",
-	[DCD_REJ_STRADDLE]	  = "straddles two DC regions",
-	[DCD_REJ_NO_REGION]	  = "not inside a committed region",
-	[DCD_REJ_BLOCK_ALIGN]	  = "not a multiple of the block size",
-	[DCD_REJ_ALIGN_2M]	  = "not 2 MiB aligned",
-	[DCD_REJ_OVERLAP]	  = "overlaps an accepted extent",
-	[DCD_REJ_OVERLAP_STAGED]  = "overlaps an earlier extent of the chain",
-	[DCD_REJ_TAG_REUSED]	  = "tag already used by an earlier chain",
-	[DCD_REJ_NULL_TAG_SHARED] = "null tag on a sharable region",
-	[DCD_REJ_SEQ_UNSHARED]	  = "sequence number on a non-sharable region",
-	[DCD_REJ_SEQ_ORDER]	  = "sequence numbers not contiguous and in order",
-	[DCD_REJ_TAG_SPAN]	  = "tag group spans DC regions",
-	[DCD_REJ_GROUP]		  = "another member of the tag group was rejected",
-	[DCD_REJ_RSP_FULL]	  = "response full",
-	[DCD_REJ_CHAIN_FULL]	  = "chain longer than the staging cap",
-	[DCD_REJ_NO_SPACE]	  = "host extent table full",
-	[DCD_REJ_TAG_FOREIGN]	  = "tag held by another memdev",
-};
-
-/**
- * dcd_rej_str() - describe a validation verdict
- * @why: the verdict
- *
- * Context: any context.
- * Return: a constant string; never NULL.
- */
-const char *dcd_rej_str(enum dcd_rej why)
-{
-	if ((unsigned int)why >= DCD_REJ_NR)
-		return "unknown reason";
-	return dcd_rej_reasons[why];
-}
-
 /**
  * dcd_chain_reset() - empty a chain, after it was answered or dropped
  * @c: the chain

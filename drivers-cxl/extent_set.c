@@ -425,28 +425,6 @@ enum dcd_grp dcd_group_plan(const struct dcd_extent_set *set, const u32 *slots,
 	return DCD_GRP_MERGED;
 }
 
-static const char * const dcd_grp_names[DCD_GRP_NR] = {
-	[DCD_GRP_UNTAGGED]	 = "untagged",
-	[DCD_GRP_MERGED]	 = "merged",
-	[DCD_GRP_NOT_CONTIGUOUS] = "not-contiguous",
-	[DCD_GRP_INCOMPLETE]	 = "incomplete",
-	[DCD_GRP_REGIONS]	 = "regions",
-};
-
-/**
- * dcd_grp_name() - sysfs name of a tag group plan
- * @g: the plan
- *
- * Context: any context.
- * Return: a constant string; never NULL.
- */
-const char *dcd_grp_name(enum dcd_grp g)
-{
-	if ((unsigned int)g >= DCD_GRP_NR)
-		return "unknown";
-	return dcd_grp_names[g];
-}
-
 /**
  * dcd_reconcile() - compare the host's extents with the device's list
  * @set: the host's extents

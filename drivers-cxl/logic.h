@@ -460,7 +460,6 @@ int dcd_config_parse_page(struct dcd_config *cfg, unsigned int start,
 			  unsigned int requested, const void *payload,
 			  size_t bytes, struct dcd_cfg_status *st);
 int dcd_config_finish(const struct dcd_config *cfg, struct dcd_cfg_status *st);
-const char *dcd_config_strerror(enum dcd_cfg_err err);
 u64 dcd_config_total_size(const struct dcd_config *cfg);
 
 /* ---- records.c: event records and event payloads ---- */
@@ -474,8 +473,6 @@ const void *dcd_event_batch_record(const struct dcd_event_batch *b,
 size_t dcd_clear_event_build(void *buf, size_t payload_size, u8 log,
 			     const u16 *handles, unsigned int nr,
 			     unsigned int *nr_used);
-const char *dcd_rec_strerror(enum dcd_rec_err err);
-const char *dcd_event_type_name(u8 type);
 
 /* ---- records.c: Get DC Extent List ---- */
 
@@ -486,7 +483,6 @@ void dcd_extlist_acc_init(struct dcd_extlist_acc *acc, struct dcd_extent *buf,
 int dcd_extlist_acc_page(struct dcd_extlist_acc *acc, u32 requested,
 			 const void *payload, size_t bytes,
 			 enum dcd_xl_err *why);
-const char *dcd_extlist_strerror(enum dcd_xl_err err);
 
 /* ---- records.c: Release DC input ---- */
 
@@ -509,7 +505,6 @@ bool dcd_chain_expired(const struct dcd_chain *c, u64 now, u64 timeout);
 void dcd_chain_close(struct dcd_chain *c);
 void dcd_chain_validate(struct dcd_chain *c, const struct dcd_validate_ctx *ctx);
 bool dcd_chain_needs_response(const struct dcd_chain *c);
-const char *dcd_rej_str(enum dcd_rej why);
 
 size_t dcd_add_rsp_build(const struct dcd_chain *c, void *buf,
 			 size_t payload_size);
@@ -540,7 +535,6 @@ u32 dcd_group_members(const struct dcd_extent_set *set, u32 slot, u32 *slots,
 enum dcd_grp dcd_group_plan(const struct dcd_extent_set *set, const u32 *slots,
 			    u32 n, const struct dcd_range *committed,
 			    u32 nr_committed, struct dcd_range *span);
-const char *dcd_grp_name(enum dcd_grp g);
 
 /* ---- extent_set.c: reconciliation ---- */
 
@@ -550,5 +544,14 @@ int dcd_reconcile(const struct dcd_extent_set *set,
 		  const struct dcd_range *committed, u32 nr_committed,
 		  u8 *dev_class, bool *host_stale,
 		  struct dcd_recon_result *res);
+
+/* ---- names.c: the text of the verdicts above ---- */
+
+const char *dcd_config_strerror(enum dcd_cfg_err err);
+const char *dcd_rec_strerror(enum dcd_rec_err err);
+const char *dcd_extlist_strerror(enum dcd_xl_err err);
+const char *dcd_event_type_name(u8 type);
+const char *dcd_rej_str(enum dcd_rej why);
+const char *dcd_grp_name(enum dcd_grp g);
 
 #endif /* __CXL_DCD_LOGIC_H__ */

@@ -95,14 +95,14 @@ DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/logic.h \
 	selftests/lib/tap.h
 # The pure units (logic.h), built unchanged into the host tests and fuzzers
 DCD_LOGIC_SRC := $(addprefix $(DCD_SRC)/,config.c records.c ranges.c chain.c \
-	extent_set.c)
+	extent_set.c names.c)
 DCD_UNIT_EXT := $(DCD_UNIT_DIR)/test_extent_logic
 
 $(DCD_UNIT_BIN): selftests/host/test_config.c $(DCD_SRC)/config.c \
-		$(DCD_UNIT_HDRS)
+		$(DCD_SRC)/names.c $(DCD_UNIT_HDRS)
 	@mkdir -p $(DCD_UNIT_DIR)
 	$(HOSTCC) $(DCD_UNIT_CFLAGS) -o $@ selftests/host/test_config.c \
-		$(DCD_SRC)/config.c
+		$(DCD_SRC)/config.c $(DCD_SRC)/names.c
 
 $(DCD_UNIT_EXT): selftests/host/test_extent_logic.c $(DCD_LOGIC_SRC) \
 		$(DCD_UNIT_HDRS)
