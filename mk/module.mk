@@ -92,7 +92,7 @@ endif
 
 DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/logic.h \
 	$(wildcard selftests/host/shim/*.h selftests/host/shim/*/*.h) \
-	selftests/lib/tap.h
+	selftests/lib/kselftest.h
 # The pure units (logic.h), built unchanged into the host tests and fuzzers
 DCD_LOGIC_SRC := $(addprefix $(DCD_SRC)/,config.c records.c ranges.c chain.c \
 	extent_set.c names.c)
@@ -163,10 +163,10 @@ unit: $(DCD_UNIT_BIN) $(DCD_UNIT_EXT) $(DCD_FUZZ_BIN)
 			$(DCD_FUZZ_SEEDS) > $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
 	fi; \
 	if [ $$? -eq 0 ]; then \
-		echo "ok 1 - $(DCD_FUZZ_RUNS) fuzz inputs over the parsers (seed $(DCD_FUZZ_SEED)), no crash"; \
+		echo "ok 1 $(DCD_FUZZ_RUNS) fuzz inputs over the parsers (seed $(DCD_FUZZ_SEED)), no crash"; \
 	else \
 		tail -n 30 $(DCD_UNIT_DIR)/fuzz.log | sed 's/^/# /'; \
-		echo "not ok 1 - fuzzing the parsers crashed (seed $(DCD_FUZZ_SEED)), see $(DCD_UNIT_DIR)/fuzz.log"; \
+		echo "not ok 1 fuzzing the parsers crashed (seed $(DCD_FUZZ_SEED)), see $(DCD_UNIT_DIR)/fuzz.log"; \
 		rc=1; \
 	fi; \
 	exit $$rc
