@@ -5,7 +5,7 @@
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
-#include "dcd.h"
+#include "logic.h"
 
 /**
  * DOC: cxl-dcd config
@@ -18,48 +18,6 @@
  * is reported as a &struct dcd_cfg_status the caller turns into one log line.
  * The same file builds into the host unit tests (selftests/host/).
  */
-
-static const char * const dcd_cfg_reasons[DCD_CFG_NR_ERRORS] = {
-	[DCD_CFG_OK]			= "ok",
-	[DCD_CFG_SHORT_HEADER]		= "payload shorter than the header",
-	[DCD_CFG_NO_REGIONS]		= "device reports 0 regions",
-	[DCD_CFG_TOO_MANY_REGIONS]	= "device reports more than 8 regions",
-	[DCD_CFG_AVAIL_CHANGED]		= "region count changed between pages",
-	[DCD_CFG_NONE_RETURNED]		= "no region returned while more are expected",
-	[DCD_CFG_TOO_MANY_RETURNED]	= "more regions returned than requested or available",
-	[DCD_CFG_SHORT_RECORDS]		= "returned region count exceeds the bytes returned",
-	[DCD_CFG_BASE_ALIGN]		= "base not aligned to 256 MiB",
-	[DCD_CFG_DECODE_ZERO]		= "decode length is zero",
-	[DCD_CFG_DECODE_OVERFLOW]	= "decode length overflows",
-	[DCD_CFG_LEN_ZERO]		= "length is zero",
-	[DCD_CFG_BLOCK_POW2]		= "block size not a power of two",
-	[DCD_CFG_BLOCK_SMALL]		= "block size below 64 bytes",
-	[DCD_CFG_BASE_BLOCK_ALIGN]	= "base not aligned to the block size",
-	[DCD_CFG_LEN_BLOCK]		= "length not a multiple of the block size",
-	[DCD_CFG_DECODE_SHORT]		= "decode length smaller than length",
-	[DCD_CFG_OVERFLOW]		= "base + decode length past 2^64",
-	[DCD_CFG_HANDLE]		= "DSMAD handle above 255",
-	[DCD_CFG_ORDER]			= "regions not in ascending DPA order",
-	[DCD_CFG_OVERLAP]		= "region overlaps the previous region",
-	[DCD_CFG_NO_EXTENTS]		= "device supports 0 extents",
-	[DCD_CFG_EXTENTS_AVAIL]		= "available extents exceed supported extents",
-	[DCD_CFG_TAGS_AVAIL]		= "available tags exceed supported tags",
-	[DCD_CFG_INCOMPLETE]		= "not all regions were read",
-};
-
-/**
- * dcd_config_strerror() - describe a configuration anomaly
- * @err: the anomaly
- *
- * Context: any context.
- * Return: a constant, human readable reason; never NULL.
- */
-const char *dcd_config_strerror(enum dcd_cfg_err err)
-{
-	if ((unsigned int)err >= DCD_CFG_NR_ERRORS || !dcd_cfg_reasons[err])
-		return "unknown error";
-	return dcd_cfg_reasons[err];
-}
 
 /**
  * dcd_config_init() - reset a configuration before reading it

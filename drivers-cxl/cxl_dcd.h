@@ -24,6 +24,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/cleanup.h>
 #include <linux/device.h>
 #include <linux/idr.h>
 #include <linux/kobject.h>
@@ -34,8 +35,7 @@
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
 #include "compat.h"
-#include "dcd.h"
-#include "extent_logic.h"
+#include "logic.h"
 
 /* Files under dcd/regionN/, in this order */
 enum dcd_region_field {
@@ -218,6 +218,28 @@ struct dcd_extent_dev {
 	int busy;
 };
 
+struct dcd_dev;
+
+/**
+ * struct dcd_ops - calls from a lower layer into an upper one
+ * @kick: run the event work soon (events.c, dcd_kick())
+ * @kick_later: run it after a delay in jiffies (events.c, dcd_kick_later())
+ * @release_range: mark a range release-pending (release_mark.c,
+ *	__dcd_release_range()), from an extent device's release store
+ * @release_run: run the release pipeline (release.c, dcd_release_run())
+ *
+ * The layers (drivers-cxl/README) call only downward; the DAX devices,
+ * the extent devices and the release pipeline reach the event work, and
+ * an extent device's store the release pipeline, through these. main.c
+ * sets &dcd_dev.ops when it allocates the state.
+ */
+struct dcd_ops {
+	void (*kick)(struct dcd_dev *dcd);
+	void (*kick_later)(struct dcd_dev *dcd, unsigned long delay);
+	int (*release_range)(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
+	void (*release_run)(struct dcd_dev *dcd, bool unregister);
+};
+
 /**
  * struct dcd_dev - cxl_dcd.ko state of one DC-capable memdev
  * @node: entry in dcd_devs (dcd_lock and dcd_devs_lock: main.c)
@@ -278,6 +300,7 @@ struct dcd_extent_dev {
  * @buf: a mailbox payload sized buffer (under @lock)
  * @buf2: a second one
  * @extbuf: extents of a Get DC Extent List read (under @lock)
+ * @slots: DCD_EXTENTS_MAX slot indexes of scratch (under @lock)
  * @work: the event and release work (on dcd_wq; one per memdev)
  * @start_work: cxl_pci bound: read the extent list, start events (main.c)
  * @unbind_res: devres tearing the state down at cxl_pci unbind (main.c)
@@ -288,6 +311,7 @@ struct dcd_extent_dev {
  * @dbg: debugfs directory
  * @inject_armed: test hook: tag the next Add chain with @inject_tag
  * @inject_tag: the tag (debugfs inject_tag; under @lock)
+ * @ops: callbacks into the upper layers
  */
 struct dcd_dev {
 	struct list_head node;
@@ -356,7 +380,38 @@ struct dcd_dev {
 	struct dentry *dbg;
 	bool inject_armed;
 	u8 inject_tag[DCD_TAG_SIZE];
+	const struct dcd_ops *ops;
 };
+
+/* extdev.c: the dcd guard's unlock */
+void dcd_unlock(struct dcd_dev *dcd);
+
+/*
+ * dcd->lock is taken and dropped through these guards only.
+ *
+ * dcd: dropping the lock unregisters the extent devices queued on
+ * &dcd_dev.dead meanwhile (dcd_unlock(), extdev.c), once the lock is
+ * dropped: unregistering waits for the devices' sysfs callbacks, which
+ * take dcd->lock. dcd_intr takes the lock interruptibly.
+ *
+ * dcd_keep: dropping the lock leaves &dcd_dev.dead queued for the next
+ * dcd guard. Where unregistering would wait for the caller itself (an
+ * extent device's own release store, extdev.c, and the release pipeline
+ * run from it, dcd_release_run() with @unregister false) and where the
+ * lock was always dropped without unregistering (readers, start and stop
+ * of the events, teardown of the DAX devices). dcd_keep_intr takes the
+ * lock interruptibly.
+ *
+ * dcd_unlocked: the other way round, dcd->lock held around the scope and
+ * dropped inside it (the release pipeline's fence step).
+ */
+DEFINE_GUARD(dcd, struct dcd_dev *, mutex_lock(&_T->lock), dcd_unlock(_T))
+DEFINE_GUARD_COND(dcd, _intr, mutex_lock_interruptible(&_T->lock) == 0)
+DEFINE_GUARD(dcd_keep, struct dcd_dev *, mutex_lock(&_T->lock),
+	     mutex_unlock(&_T->lock))
+DEFINE_GUARD_COND(dcd_keep, _intr, mutex_lock_interruptible(&_T->lock) == 0)
+DEFINE_GUARD(dcd_unlocked, struct dcd_dev *, mutex_unlock(&_T->lock),
+	     mutex_lock(&_T->lock))
 
 /* main.c */
 extern bool dcd_use_irq;
@@ -364,11 +419,11 @@ extern unsigned int dcd_poll_ms;
 extern unsigned int dcd_chain_timeout_ms;
 extern struct workqueue_struct *dcd_wq;
 extern struct mutex dcd_lock;
+extern bool dcd_test_fail_probe;
 struct dcd_dev *dcd_find_pdev(struct device *pdev);
 struct dcd_dev *dcd_find_memdev(struct cxl_memdev *cxlmd);
 void dcd_get(struct dcd_dev *dcd);
 void dcd_put(struct dcd_dev *dcd);
-void dcd_unlock(struct dcd_dev *dcd);
 
 /* partition.c */
 int dcd_partition_setup(struct dcd_dev *dcd, const char **why);
@@ -386,26 +441,46 @@ void dcd_recheck_fn(struct work_struct *work);
 /* extent.c */
 int dcd_extents_init(struct dcd_dev *dcd);
 void dcd_extents_free(struct dcd_dev *dcd);
+struct dcd_region_ctx *__dcd_region_nth(struct dcd_dev *dcd, u32 idx);
+struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
+void __dcd_slot_place(struct dcd_dev *dcd, u32 i, struct dcd_region_ctx *rgn);
+int __dcd_track(struct dcd_dev *dcd, const struct dcd_extent *ext,
+		struct dcd_region_ctx *rgn);
+void __dcd_untrack(struct dcd_dev *dcd, u32 i);
+
+/* tags.c */
+void __dcd_tag_get(struct dcd_dev *dcd, const u8 *tag);
+void __dcd_tag_put(struct dcd_dev *dcd, const u8 *tag);
+void dcd_tags_drop(struct dcd_dev *dcd);
+void __dcd_tags_validate(struct dcd_dev *dcd, struct dcd_validate_ctx *ctx);
+void __dcd_tags_unreserve(struct dcd_dev *dcd);
+
+/* add.c */
 void __dcd_handle_record(struct dcd_dev *dcd, const struct dcd_event *ev);
 void __dcd_chain_finish(struct dcd_dev *dcd, bool timeout);
+
+/* release_mark.c */
+void __dcd_handle_release(struct dcd_dev *dcd, const struct dcd_event *ev,
+			  bool forced);
+int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
+
+/* resync.c */
+int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
 int __dcd_resync(struct dcd_dev *dcd, bool adopt);
 void __dcd_scan_pending(struct dcd_dev *dcd);
-void __dcd_retry_releases(struct dcd_dev *dcd);
-int __dcd_release_range(struct dcd_dev *dcd, u64 dpa, u64 len, bool user);
-int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
-		       bool queue);
-void __dcd_untrack(struct dcd_dev *dcd, u32 i);
+
+/* attach.c */
 void __dcd_region_attach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn);
 u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
 			bool release);
 void __dcd_extents_orphan_all(struct dcd_dev *dcd);
-int __dcd_read_extent_list(struct dcd_dev *dcd, u32 *nr);
-u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
-struct dcd_region_ctx *__dcd_region_of(struct dcd_dev *dcd, u64 dpa, u64 len);
-const char *dcd_state_name(int state);
-void dcd_extents_debugfs(struct dcd_dev *dcd, struct dentry *dir);
 
 /* extdev.c */
+extern struct wait_queue_head dcd_rgn_wq;
+const char *dcd_state_name(int state);
+void dcd_rgn_free(struct kref *kref);
+void dcd_rgn_get(struct dcd_region_ctx *rgn);
+void dcd_rgn_put(struct dcd_region_ctx *rgn);
 struct dcd_extent_dev *dcd_extdev_add(struct dcd_dev *dcd,
 				      struct dcd_region_ctx *rgn,
 				      const struct dcd_extent *ext, int state);
@@ -438,18 +513,21 @@ void __dcd_dax_list_del(struct dcd_dev *dcd, struct dcd_dax *dd);
 void __dcd_flush_caches(struct dcd_dev *dcd, bool release);
 void __dcd_flush_start(struct dcd_dev *dcd);
 void dcd_flush_fn(struct work_struct *work);
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max);
+void __dcd_dax_populate(struct dcd_dev *dcd);
 
 /* release.c */
 void dcd_release_run(struct dcd_dev *dcd, bool unregister);
 void dcd_release_teardown(struct dcd_dev *dcd);
+int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
+		       bool queue);
+void __dcd_retry_releases(struct dcd_dev *dcd);
 
 /* region.c */
 int dcd_region_driver_init(void);
 void dcd_region_driver_exit(void);
 void dcd_regions_enable(void);
 bool dcd_dax_cxl_present(void);
-void dcd_rgn_get(struct dcd_region_ctx *rgn);
-void dcd_rgn_put(struct dcd_region_ctx *rgn);
 
 /* debugfs.c */
 void dcd_debugfs_init(void);
@@ -457,8 +535,10 @@ void dcd_debugfs_exit(void);
 void dcd_debugfs_add(struct dcd_dev *dcd);
 void dcd_debugfs_remove(struct dcd_dev *dcd);
 extern const char * const dcd_counter_names[DCD_CNT_NR];
+
+/* fault.c */
+extern u32 dcd_delay_ms[DCD_DELAY_NR];
 void dcd_fault_delay(enum dcd_delay which);
-extern bool dcd_test_fail_probe;
 
 /* mbox.c */
 int dcd_mbox_send(struct cxl_mailbox *mbox, u16 opcode, const void *in,

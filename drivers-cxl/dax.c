@@ -892,7 +892,7 @@ static int dcd_mem_notify(struct notifier_block *nb, unsigned long action,
 				module_put(THIS_MODULE);
 			/* kmem's unbind follows; a release may be waiting */
 			if (dd->retiring && dd->dcd)
-				dcd_kick(dd->dcd);
+				dd->dcd->ops->kick(dd->dcd);
 			break;
 		default:
 			break;
@@ -950,7 +950,7 @@ static int dcd_dax_bus_notify(struct notifier_block *nb, unsigned long action,
 		/* kmem (or device_dax) let go of a device being released */
 		spin_lock(&dcd_hpa_lock);
 		if (dd->retiring && !READ_ONCE(dd->fenced) && dd->dcd)
-			dcd_kick(dd->dcd);
+			dd->dcd->ops->kick(dd->dcd);
 		spin_unlock(&dcd_hpa_lock);
 		break;
 	}
@@ -1035,6 +1035,28 @@ err_root:
 }
 
 /**
+ * __dcd_committed() - DPA ranges of the committed DC regions of a memdev
+ * @dcd: memdev state, dcd->lock held
+ * @r: filled with the ranges, in dcd->regions order
+ * @max: entries in @r
+ *
+ * Return: number of ranges.
+ */
+u32 __dcd_committed(struct dcd_dev *dcd, struct dcd_range *r, u32 max)
+{
+	struct dcd_region_ctx *rgn;
+	u32 n = 0;
+
+	lockdep_assert_held(&dcd->lock);
+	list_for_each_entry(rgn, &dcd->regions, node) {
+		if (n == max)
+			break;
+		r[n++] = rgn->dpa;
+	}
+	return n;
+}
+
+/**
  * dcd_dax_exit() - undo dcd_dax_init(), after every region went
  *
  * Context: module exit, after every memdev's DAX devices were deleted
@@ -1050,4 +1072,121 @@ void dcd_dax_exit(void)
 	cancel_delayed_work_sync(&dcd_rebind_work);
 	root_device_unregister(dcd_root);
 	dcd_root = NULL;
+}
+
+static const char *dcd_grp_why(enum dcd_grp g)
+{
+	switch (g) {
+	case DCD_GRP_NOT_CONTIGUOUS:
+		return "not contiguous in sequence order";
+	case DCD_GRP_INCOMPLETE:
+		return "sequence numbers are not 0..n-1";
+	case DCD_GRP_REGIONS:
+		return "not all in one region";
+	default:
+		return dcd_grp_name(g);
+	}
+}
+
+/* Mark @edev's new DAX device retiring if its extent is pending already. */
+static void __dcd_dax_pending(struct dcd_extent_dev *edev)
+{
+	if (edev->dax && READ_ONCE(edev->state) == DCD_EXT_RELEASE_PENDING)
+		dcd_dax_retire(edev->dax, false);
+}
+
+/* Write back and invalidate the CPU caches once per populated batch. */
+static void __dcd_flush_once(struct dcd_dev *dcd, bool *flushed)
+{
+	if (!*flushed)
+		__dcd_flush_caches(dcd, false);
+	*flushed = true;
+}
+
+static void __dcd_dax_add_one(struct dcd_dev *dcd, struct dcd_extent_dev *edev,
+			      enum dcd_grp g, bool *flushed)
+{
+	WRITE_ONCE(edev->group, g);
+	edev->dax_done = true;
+	__dcd_flush_once(dcd, flushed);
+	__dcd_dax_add(dcd, &edev, 1);
+	__dcd_dax_pending(edev);
+}
+
+/**
+ * __dcd_dax_populate() - create the missing DAX devices of a memdev
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Give the extent devices without a DAX device theirs: one per untagged
+ * extent; one per tag group dcd_group_plan() merges (complete, in one
+ * region, contiguous in sequence order), whose members must all have an
+ * extent device in that region and no DAX device yet; else one per member,
+ * with the reason logged once for the group. A decision is not revisited
+ * while its devices exist (an extent keeps @dax_done).
+ */
+void __dcd_dax_populate(struct dcd_dev *dcd)
+{
+	struct dcd_range committed[16], span;
+	struct dcd_extent_dev **edevs;
+	bool flushed = false;
+	u32 i, k, n, ncm;
+	enum dcd_grp g;
+	u32 *gs;
+
+	lockdep_assert_held(&dcd->lock);
+	gs = kvcalloc(DCD_EXTENTS_MAX, sizeof(*gs), GFP_KERNEL);
+	edevs = kvcalloc(DCD_EXTENTS_MAX, sizeof(*edevs), GFP_KERNEL);
+	if (!gs || !edevs) {
+		dev_err(&dcd->cxlmd->dev, "out of memory: DAX devices not created\n");
+		goto out;
+	}
+	ncm = __dcd_committed(dcd, committed, ARRAY_SIZE(committed));
+	for (i = 0; i < dcd->set->cap; i++) {
+		struct dcd_host_extent *he = &dcd->set->slot[i];
+		struct dcd_extent_dev *edev = he->priv;
+
+		if (he->state == DCD_EXT_FREE || !edev || edev->dax_done)
+			continue;
+		n = dcd_group_members(dcd->set, i, gs, DCD_EXTENTS_MAX);
+		if (!n || n > DCD_EXTENTS_MAX)
+			continue;
+		g = dcd_group_plan(dcd->set, gs, n, committed, ncm, &span);
+		for (k = 0; g == DCD_GRP_MERGED && k < n; k++) {
+			edevs[k] = dcd->set->slot[gs[k]].priv;
+			if (!edevs[k] || edevs[k]->dax_done ||
+			    edevs[k]->rgn != edev->rgn)
+				g = DCD_GRP_REGIONS;
+		}
+		if (g == DCD_GRP_MERGED) {
+			for (k = 0; k < n; k++) {
+				WRITE_ONCE(edevs[k]->group, g);
+				edevs[k]->dax_done = true;
+			}
+			__dcd_flush_once(dcd, &flushed);
+			__dcd_dax_add(dcd, edevs, n);
+			for (k = 0; k < n; k++)
+				__dcd_dax_pending(edevs[k]);
+			if (n > 1)
+				dev_info(&dcd->cxlmd->dev,
+					 "tag group %pUb: one DAX device over its %u extents, DPA %#llx+%#llx\n",
+					 he->ext.tag, n, span.start, span.len);
+			continue;
+		}
+		if (g == DCD_GRP_UNTAGGED) {
+			__dcd_dax_add_one(dcd, edev, g, &flushed);
+			continue;
+		}
+		dev_info(&dcd->cxlmd->dev,
+			 "tag group %pUb: its %u extents are %s: one DAX device per extent\n",
+			 he->ext.tag, n, dcd_grp_why(g));
+		for (k = 0; k < n; k++) {
+			struct dcd_extent_dev *e = dcd->set->slot[gs[k]].priv;
+
+			if (e && !e->dax_done)
+				__dcd_dax_add_one(dcd, e, g, &flushed);
+		}
+	}
+out:
+	kvfree(gs);
+	kvfree(edevs);
 }

@@ -6,12 +6,13 @@
 /**
  * DOC: cxl-dcd payloads
  *
- * Dynamic Capacity mailbox opcodes, the device payload layouts the module
- * exchanges with a DCD (all little-endian, packed, as in the spec), and the
- * CPU-endian configuration that config.c distils from Get Dynamic Capacity
- * Configuration. This header is also compiled into the host unit tests, so
- * it includes nothing beyond <linux/types.h> and <linux/compiler.h>, which
- * the test shim provides.
+ * The spec's side of the module: the mailbox opcodes, limits and constants
+ * of Dynamic Capacity, and the layouts of every payload and record the
+ * module exchanges with a DCD (all little-endian, packed, as in the spec,
+ * each with its section and table). What the host makes of them, CPU
+ * endian, is logic.h's. This header is also compiled into the host unit
+ * tests, so it includes nothing beyond <linux/types.h> and
+ * <linux/compiler.h>, which the test shim provides.
  */
 
 #include <linux/types.h>
@@ -38,38 +39,82 @@ enum dcd_opcode {
 /* Smallest legal block size (CXL r3.1 Table 8-127: multiple of 40h) */
 #define DCD_MIN_BLOCK_SIZE		64ULL
 
-/* CXL r3.1 8.2.9.5.1 Table 8-65: Get Supported Logs output */
+/**
+ * struct dcd_gsl_entry - Get Supported Logs entry
+ * @uuid: log identifier
+ * @size: log size in bytes
+ *
+ * See CXL r3.1 8.2.9.5.1 Table 8-65.
+ */
 struct dcd_gsl_entry {
 	u8 uuid[16];
 	__le32 size;
 } __packed;
 
+/**
+ * struct dcd_gsl_out - Get Supported Logs output
+ * @entries: number of entries in @entry
+ * @rsvd: reserved
+ * @entry: the supported logs
+ *
+ * See CXL r3.1 8.2.9.5.1 Table 8-65.
+ */
 struct dcd_gsl_out {
 	__le16 entries;
 	u8 rsvd[6];
 	struct dcd_gsl_entry entry[];
 } __packed;
 
-/* CXL r3.1 8.2.9.5.2 Table 8-66: Get Log input */
+/**
+ * struct dcd_get_log_in - Get Log input
+ * @uuid: log identifier
+ * @offset: byte offset into the log
+ * @length: bytes to read
+ *
+ * See CXL r3.1 8.2.9.5.2 Table 8-66.
+ */
 struct dcd_get_log_in {
 	u8 uuid[16];
 	__le32 offset;
 	__le32 length;
 } __packed;
 
-/* CXL r3.1 8.2.9.5.2.1 Table 8-68: Command Effects Log entry */
+/**
+ * struct dcd_cel_entry - Command Effects Log entry
+ * @opcode: command opcode
+ * @effect: command effect flags
+ *
+ * See CXL r3.1 8.2.9.5.2.1 Table 8-68.
+ */
 struct dcd_cel_entry {
 	__le16 opcode;
 	__le16 effect;
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.1 Table 8-126: Get Dynamic Capacity Configuration input */
+/**
+ * struct dcd_get_dc_config_in - Get Dynamic Capacity Configuration input
+ * @region_count: number of region records requested
+ * @start_region: index of the first region record
+ *
+ * See CXL r3.1 8.2.9.9.9.1 Table 8-126.
+ */
 struct dcd_get_dc_config_in {
 	u8 region_count;
 	u8 start_region;
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.1 Table 8-127: DC region configuration record */
+/**
+ * struct dcd_dc_region_rec - DC region configuration record
+ * @base: region base DPA
+ * @decode_length: decode length, in 256 MiB units
+ * @length: region length in bytes
+ * @block_size: region block size in bytes
+ * @dsmad_handle: DSMAD handle of the region (CDAT)
+ * @flags: DCD_REGION_FLAG_*
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.9.9.1 Table 8-127.
+ */
 struct dcd_dc_region_rec {
 	__le64 base;
 	__le64 decode_length;		/* in 256 MiB units */
@@ -80,7 +125,15 @@ struct dcd_dc_region_rec {
 	u8 rsvd[3];
 } __packed;
 
-/* CXL r3.1 8.2.9.9.9.1 Table 8-127: Get DC Configuration output header */
+/**
+ * struct dcd_get_dc_config_out - Get DC Configuration output header
+ * @avail_regions: number of DC regions the device has
+ * @regions_returned: entries in @region
+ * @rsvd: reserved
+ * @region: the region records, followed by struct dcd_get_dc_config_trailer
+ *
+ * See CXL r3.1 8.2.9.9.9.1 Table 8-127.
+ */
 struct dcd_get_dc_config_out {
 	u8 avail_regions;
 	u8 regions_returned;
@@ -89,7 +142,13 @@ struct dcd_get_dc_config_out {
 	/* followed by struct dcd_get_dc_config_trailer */
 } __packed;
 
-/* Trailer after the last returned region record */
+/**
+ * struct dcd_get_dc_config_trailer - trailer after the last region record
+ * @total_extents: extents the device supports
+ * @avail_extents: extents still available
+ * @total_tags: tags the device supports
+ * @avail_tags: tags still available
+ */
 struct dcd_get_dc_config_trailer {
 	__le32 total_extents;
 	__le32 avail_extents;
@@ -100,91 +159,220 @@ struct dcd_get_dc_config_trailer {
 /* Flags byte of a region record: bit 0 Sanitize on Release, 7:1 reserved */
 #define DCD_REGION_FLAG_SANITIZE_ON_RELEASE	0x01
 
+/* Event log number of the Dynamic Capacity log (CXL r3.1 8.2.9.2.2) */
+#define DCD_EVENT_LOG_DC		4
+/* Every event record is 128 bytes (CXL r3.1 8.2.9.2.1 Table 8-42) */
+#define DCD_EVENT_RECORD_SIZE		128
+/* A tag is a 16-byte UUID; all zero is the null tag */
+#define DCD_TAG_SIZE			16
+
+/* CXL r3.1 8.2.9.2.1.6 Table 8-47: DC event record UUID */
+extern const u8 dcd_dc_event_uuid[16];
+
+/* CXL r3.1 Table 8-47 Dynamic Capacity Event Type */
+enum dcd_event_type {
+	DCD_EV_ADD		= 0,
+	DCD_EV_RELEASE		= 1,
+	DCD_EV_FORCED_RELEASE	= 2,
+	DCD_EV_REGION_CONFIG	= 3,
+};
+
 /**
- * struct dcd_region - one validated DC region, CPU endian
- * @base: DPA base in bytes
- * @decode_len: decode length in bytes
- * @len: usable length in bytes
- * @block_size: block size in bytes
- * @dsmad_handle: CDAT DSMAS handle
- * @flags: region flags as reported
+ * struct dcd_int_policy - Event Interrupt Policy, with the DC byte
+ * @info: Informational Event Log interrupt settings
+ * @warn: Warning Event Log interrupt settings
+ * @fail: Failure Event Log interrupt settings
+ * @fatal: Fatal Event Log interrupt settings
+ * @dcd: Dynamic Capacity Event Log interrupt settings
+ *
+ * See CXL r3.1 8.2.9.2.4 Table 8-52.
  */
-struct dcd_region {
-	u64 base;
-	u64 decode_len;
-	u64 len;
-	u64 block_size;
-	u32 dsmad_handle;
+struct dcd_int_policy {
+	u8 info;
+	u8 warn;
+	u8 fail;
+	u8 fatal;
+	u8 dcd;
+} __packed;
+
+/**
+ * struct dcd_extent_rec - DC extent, also in Get DC Extent List
+ * @start_dpa: first DPA of the extent
+ * @length: length in bytes
+ * @tag: tag UUID (all zero: untagged)
+ * @shared_seq: shared extent sequence number
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.2.1.6 Table 8-48.
+ */
+struct dcd_extent_rec {
+	__le64 start_dpa;
+	__le64 length;
+	u8 tag[DCD_TAG_SIZE];
+	__le16 shared_seq;
+	u8 rsvd[6];
+} __packed;
+
+/**
+ * struct dcd_event_hdr - common event record header
+ * @uuid: event record identifier
+ * @length: record length in bytes
+ * @flags: event record flags
+ * @handle: event record handle
+ * @related_handle: related event record handle
+ * @timestamp: event record timestamp
+ * @maint_op_class: maintenance operation class
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.2.1 Table 8-42.
+ */
+struct dcd_event_hdr {
+	u8 uuid[16];
+	u8 length;
+	u8 flags[3];
+	__le16 handle;
+	__le16 related_handle;
+	__le64 timestamp;
+	u8 maint_op_class;
+	u8 rsvd[15];
+} __packed;
+
+/**
+ * struct dcd_dc_event_rec - Dynamic Capacity event record
+ * @hdr: common event record header
+ * @event_type: enum dcd_event_type
+ * @validity_flags: validity flags
+ * @host_id: host ID
+ * @region_index: DC region index
+ * @flags: DCD_EVENT_FLAG_*
+ * @rsvd1: reserved
+ * @extent: the extent
+ * @rsvd2: reserved
+ * @avail_extents: extents still available
+ * @avail_tags: tags still available
+ *
+ * See CXL r3.1 8.2.9.2.1.6 Table 8-47.
+ */
+struct dcd_dc_event_rec {
+	struct dcd_event_hdr hdr;
+	u8 event_type;
+	u8 validity_flags;
+	__le16 host_id;
+	u8 region_index;
 	u8 flags;
-};
+	u8 rsvd1[2];
+	struct dcd_extent_rec extent;
+	u8 rsvd2[24];
+	__le32 avail_extents;
+	__le32 avail_tags;
+} __packed;
+
+/* Flags byte of a DC event record: bit 0 More */
+#define DCD_EVENT_FLAG_MORE		0x01
 
 /**
- * struct dcd_config - the device's validated DC configuration
- * @nr_regions: regions the device has (1..DCD_MAX_REGIONS)
- * @nr_read: regions read and validated so far
- * @region: the regions, ascending DPA order
- * @total_extents: total supported extents
- * @avail_extents: available extents
- * @total_tags: total supported tags
- * @avail_tags: available tags
+ * struct dcd_get_event_out - Get Event Records output
+ * @flags: DCD_GET_EVENT_FLAG_*
+ * @rsvd1: reserved
+ * @overflow_count: records lost to overflow
+ * @first_overflow_ts: timestamp of the first overflow
+ * @last_overflow_ts: timestamp of the last overflow
+ * @record_count: entries in @record
+ * @rsvd2: reserved
+ * @record: the event records
+ *
+ * See CXL r3.1 8.2.9.2.2 Table 8-50.
  */
-struct dcd_config {
-	u8 nr_regions;
-	u8 nr_read;
-	struct dcd_region region[DCD_MAX_REGIONS];
-	u32 total_extents;
-	u32 avail_extents;
-	u32 total_tags;
-	u32 avail_tags;
-};
+struct dcd_get_event_out {
+	u8 flags;
+	u8 rsvd1;
+	__le16 overflow_count;
+	__le64 first_overflow_ts;
+	__le64 last_overflow_ts;
+	__le16 record_count;
+	u8 rsvd2[10];
+	struct dcd_dc_event_rec record[];
+} __packed;
 
-/* Why a Get DC Configuration payload was refused; see dcd_config_strerror() */
-enum dcd_cfg_err {
-	DCD_CFG_OK = 0,
-	DCD_CFG_SHORT_HEADER,
-	DCD_CFG_NO_REGIONS,
-	DCD_CFG_TOO_MANY_REGIONS,
-	DCD_CFG_AVAIL_CHANGED,
-	DCD_CFG_NONE_RETURNED,
-	DCD_CFG_TOO_MANY_RETURNED,
-	DCD_CFG_SHORT_RECORDS,
-	DCD_CFG_BASE_ALIGN,
-	DCD_CFG_DECODE_ZERO,
-	DCD_CFG_DECODE_OVERFLOW,
-	DCD_CFG_LEN_ZERO,
-	DCD_CFG_BLOCK_POW2,
-	DCD_CFG_BLOCK_SMALL,
-	DCD_CFG_BASE_BLOCK_ALIGN,
-	DCD_CFG_LEN_BLOCK,
-	DCD_CFG_DECODE_SHORT,
-	DCD_CFG_OVERFLOW,
-	DCD_CFG_HANDLE,
-	DCD_CFG_ORDER,
-	DCD_CFG_OVERLAP,
-	DCD_CFG_NO_EXTENTS,
-	DCD_CFG_EXTENTS_AVAIL,
-	DCD_CFG_TAGS_AVAIL,
-	DCD_CFG_INCOMPLETE,
-	DCD_CFG_NR_ERRORS
-};
+#define DCD_GET_EVENT_FLAG_OVERFLOW	0x01
+#define DCD_GET_EVENT_FLAG_MORE		0x02
 
 /**
- * struct dcd_cfg_status - result of parsing a Get DC Configuration payload
- * @err: DCD_CFG_OK or the first anomaly found
- * @region: index of the offending region, or -1 if not region specific
+ * struct dcd_clear_event_in - Clear Event Records input
+ * @log: event log
+ * @flags: clear event flags
+ * @nr_handles: entries in @handle
+ * @rsvd: reserved
+ * @handle: handles of the records to clear
+ *
+ * See CXL r3.1 8.2.9.2.3 Table 8-51.
  */
-struct dcd_cfg_status {
-	enum dcd_cfg_err err;
-	int region;
-};
+struct dcd_clear_event_in {
+	u8 log;
+	u8 flags;
+	u8 nr_handles;
+	u8 rsvd[3];
+	__le16 handle[];
+} __packed;
 
-void dcd_config_init(struct dcd_config *cfg);
-size_t dcd_config_out_size(unsigned int nr);
-int dcd_config_parse_page(struct dcd_config *cfg, unsigned int start,
-			  unsigned int requested, const void *payload,
-			  size_t bytes, struct dcd_cfg_status *st);
-int dcd_config_finish(const struct dcd_config *cfg, struct dcd_cfg_status *st);
-const char *dcd_config_strerror(enum dcd_cfg_err err);
-u64 dcd_config_total_size(const struct dcd_config *cfg);
+/**
+ * struct dcd_get_extlist_in - Get DC Extent List input
+ * @count: extents requested
+ * @start: index of the first extent
+ *
+ * See CXL r3.1 8.2.9.9.9.2 Table 8-128.
+ */
+struct dcd_get_extlist_in {
+	__le32 count;
+	__le32 start;
+} __packed;
+
+/**
+ * struct dcd_get_extlist_out - Get DC Extent List output
+ * @returned: entries in @extent
+ * @total: extents the device has
+ * @generation: extent list generation number
+ * @rsvd: reserved
+ * @extent: the extents
+ *
+ * See CXL r3.1 8.2.9.9.9.2 Table 8-129.
+ */
+struct dcd_get_extlist_out {
+	__le32 returned;
+	__le32 total;
+	__le32 generation;
+	u8 rsvd[4];
+	struct dcd_extent_rec extent[];
+} __packed;
+
+/**
+ * struct dcd_extent_ref - updated extent entry
+ * @dpa: first DPA of the extent
+ * @length: length in bytes
+ * @rsvd: reserved
+ *
+ * See CXL r3.1 8.2.9.9.9.3 Table 8-130.
+ */
+struct dcd_extent_ref {
+	__le64 dpa;
+	__le64 length;
+	u8 rsvd[8];
+} __packed;
+
+/**
+ * struct dcd_update_extent_in - Add DC Response and Release DC input
+ * @count: entries in @extent
+ * @flags: update flags
+ * @rsvd: reserved
+ * @extent: the extents
+ *
+ * See CXL r3.1 8.2.9.9.9.3/4 Table 8-130.
+ */
+struct dcd_update_extent_in {
+	__le32 count;
+	u8 flags;
+	u8 rsvd[3];
+	struct dcd_extent_ref extent[];
+} __packed;
 
 #endif /* __CXL_DCD_DCD_H__ */

@@ -2,7 +2,11 @@
 /* Copyright(c) 2026 The cxl-dcd authors. */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uuid.h>
 #include "cxl_dcd.h"
 
 /**
@@ -64,14 +68,12 @@ static int device_extents_show(struct seq_file *s, void *unused)
 	u32 nr, i;
 	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	rc = __dcd_read_extent_list(dcd, &nr);
-	for (i = 0; !rc && i < nr; i++)
-		seq_printf(s, "%#llx %#llx\n", dcd->extbuf[i].dpa,
-			   dcd->extbuf[i].len);
-	mutex_unlock(&dcd->lock);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		rc = __dcd_read_extent_list(dcd, &nr);
+		for (i = 0; !rc && i < nr; i++)
+			seq_printf(s, "%#llx %#llx\n", dcd->extbuf[i].dpa,
+				   dcd->extbuf[i].len);
+	}
 	return rc;
 }
 DEFINE_SHOW_ATTRIBUTE(device_extents);
@@ -80,26 +82,23 @@ static int host_extents_show(struct seq_file *s, void *unused)
 {
 	struct dcd_dev *dcd = s->private;
 	u32 i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	for (i = 0; i < dcd->set->cap; i++) {
-		const struct dcd_host_extent *he = &dcd->set->slot[i];
-		const struct dcd_extent_dev *edev = he->priv;
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		for (i = 0; i < dcd->set->cap; i++) {
+			const struct dcd_host_extent *he = &dcd->set->slot[i];
+			const struct dcd_extent_dev *edev = he->priv;
 
-		if (he->state == DCD_EXT_FREE)
-			continue;
-		if (edev)
-			seq_printf(s, "%#llx %#llx %s region%d\n", he->ext.dpa,
-				   he->ext.len, dcd_state_name(he->state),
-				   edev->rgn->id);
-		else
-			seq_printf(s, "%#llx %#llx %s -\n", he->ext.dpa,
-				   he->ext.len, dcd_state_name(he->state));
+			if (he->state == DCD_EXT_FREE)
+				continue;
+			if (edev)
+				seq_printf(s, "%#llx %#llx %s region%d\n", he->ext.dpa,
+					   he->ext.len, dcd_state_name(he->state),
+					   edev->rgn->id);
+			else
+				seq_printf(s, "%#llx %#llx %s -\n", he->ext.dpa,
+					   he->ext.len, dcd_state_name(he->state));
+		}
 	}
-	mutex_unlock(&dcd->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(host_extents);
@@ -109,17 +108,14 @@ static int chain_show(struct seq_file *s, void *unused)
 	struct dcd_dev *dcd = s->private;
 	const struct dcd_chain *c;
 	u32 i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	c = dcd->chain;
-	seq_printf(s, "open %d\nrecords %u\nstaged %u\n", c->open,
-		   c->nr_records, c->nr);
-	for (i = 0; i < c->nr; i++)
-		seq_printf(s, "%#llx %#llx\n", c->ext[i].dpa, c->ext[i].len);
-	mutex_unlock(&dcd->lock);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		c = dcd->chain;
+		seq_printf(s, "open %d\nrecords %u\nstaged %u\n", c->open,
+			   c->nr_records, c->nr);
+		for (i = 0; i < c->nr; i++)
+			seq_printf(s, "%#llx %#llx\n", c->ext[i].dpa, c->ext[i].len);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(chain);
@@ -151,41 +147,87 @@ static int counters_show(struct seq_file *s, void *unused)
 {
 	struct dcd_dev *dcd = s->private;
 	unsigned int i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	for (i = 0; i < DCD_CNT_NR; i++)
-		seq_printf(s, "%s %llu\n", dcd_counter_names[i], dcd->cnt[i]);
-	for (i = 0; i < DCD_REJ_NR; i++) {
-		if (!dcd_rej_names[i])
-			continue;
-		seq_printf(s, "rejected_%s %llu\n", dcd_rej_names[i],
-			   dcd->rej[i]);
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		for (i = 0; i < DCD_CNT_NR; i++)
+			seq_printf(s, "%s %llu\n", dcd_counter_names[i], dcd->cnt[i]);
+		for (i = 0; i < DCD_REJ_NR; i++) {
+			if (!dcd_rej_names[i])
+				continue;
+			seq_printf(s, "rejected_%s %llu\n", dcd_rej_names[i],
+				   dcd->rej[i]);
+		}
+		seq_printf(s, "release_retries_queued %u\n", dcd->nr_retry);
 	}
-	seq_printf(s, "release_retries_queued %u\n", dcd->nr_retry);
-	mutex_unlock(&dcd->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
-static u32 dcd_delay_ms[DCD_DELAY_NR];
-
-/**
- * dcd_fault_delay() - sleep where a test asked to widen a race window
- * @which: the hook
- *
- * Context: process context, no spinlock held.
+/*
+ * Test hook, debugfs memX/inject_tag (root only). QEMU 10.0 sends null tags
+ * only; a UUID written here is stamped on every null-tagged record of the
+ * next Add chain, as if the device had sent it (sequence numbers stay 0, a
+ * non-sharable group), so guest tests can exercise tag groups. The chain's
+ * answer disarms it; writing 0 disarms it too. Reads the armed tag or 0.
+ * The device itself keeps the extents untagged: a re-read of its extent
+ * list (reload, reboot) adopts them as untagged extents.
  */
-void dcd_fault_delay(enum dcd_delay which)
+static ssize_t dcd_inject_tag_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
 {
-	u32 ms = READ_ONCE(dcd_delay_ms[which]);
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	int n;
 
-	if (ms)
-		msleep(min(ms, 60000U));
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		if (dcd->inject_armed)
+			n = scnprintf(buf, sizeof(buf), "%pUb\n", dcd->inject_tag);
+		else
+			n = scnprintf(buf, sizeof(buf), "0\n");
+	}
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
+static ssize_t dcd_inject_tag_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+	char buf[48];
+	uuid_t tag;
+	bool arm;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	arm = buf[0] && strcmp(buf, "0");
+	if (arm && uuid_parse(buf, &tag))
+		return -EINVAL;
+	if (arm && uuid_is_null(&tag))
+		arm = false;
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		if (arm)
+			memcpy(dcd->inject_tag, &tag, DCD_TAG_SIZE);
+		dcd->inject_armed = arm;
+	}
+	return len;
+}
+
+static const struct file_operations dcd_inject_tag_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dcd_inject_tag_read,
+	.write = dcd_inject_tag_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * dcd_debugfs_init() - create /sys/kernel/debug/cxl_dcd and its delay knobs
+ *
+ * Context: module init.
+ */
 void dcd_debugfs_init(void)
 {
 	dcd_dbg_root = debugfs_create_dir("cxl_dcd", NULL);
@@ -195,11 +237,22 @@ void dcd_debugfs_init(void)
 			   &dcd_delay_ms[DCD_DELAY_FENCE]);
 }
 
+/**
+ * dcd_debugfs_exit() - remove /sys/kernel/debug/cxl_dcd
+ *
+ * Context: module exit, after every memdev's directory went.
+ */
 void dcd_debugfs_exit(void)
 {
 	debugfs_remove_recursive(dcd_dbg_root);
 }
 
+/**
+ * dcd_debugfs_add() - create the debugfs directory of a memdev
+ * @dcd: memdev state
+ *
+ * Context: process context.
+ */
 void dcd_debugfs_add(struct dcd_dev *dcd)
 {
 	struct dentry *d;
@@ -211,9 +264,17 @@ void dcd_debugfs_add(struct dcd_dev *dcd)
 	debugfs_create_file("host_extents", 0400, d, dcd, &host_extents_fops);
 	debugfs_create_file("chain", 0400, d, dcd, &chain_fops);
 	debugfs_create_file("counters", 0400, d, dcd, &counters_fops);
-	dcd_extents_debugfs(dcd, d);
+	debugfs_create_file("inject_tag", 0600, d, dcd, &dcd_inject_tag_fops);
 }
 
+/**
+ * dcd_debugfs_remove() - remove the debugfs directory of a memdev
+ * @dcd: memdev state
+ *
+ * Waits for running readers.
+ *
+ * Context: process context; dcd->lock not held.
+ */
 void dcd_debugfs_remove(struct dcd_dev *dcd)
 {
 	debugfs_remove_recursive(dcd->dbg);

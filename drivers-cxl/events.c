@@ -47,15 +47,6 @@
 /* Bounded drain: log depth is small, but a device could stream forever */
 #define DCD_DRAIN_MAX_ROUNDS	64
 
-/* CXL r3.1 8.2.9.2.4 Table 8-52: Event Interrupt Policy, with the DC byte */
-struct dcd_int_policy {
-	u8 info;
-	u8 warn;
-	u8 fail;
-	u8 fatal;
-	u8 dcd;
-} __packed;
-
 static u8 dcd_policy_keep(u8 setting)
 {
 	/* keep the mode, clear the message number (reserved on Set) */
@@ -361,6 +352,28 @@ static void __dcd_drain(struct dcd_dev *dcd)
 				     round);
 }
 
+/* The work's steps under dcd->lock; true if the release pipeline should run */
+static bool __dcd_work(struct dcd_dev *dcd)
+{
+	if (!dcd->live || dcd->stopping)
+		return false;
+	__dcd_scan_pending(dcd);
+	if (dcd->events_on)
+		__dcd_drain(dcd);
+	if (dcd->chain->open &&
+	    dcd_chain_expired(dcd->chain, get_jiffies_64(),
+			      msecs_to_jiffies(dcd_chain_timeout_ms)))
+		__dcd_chain_finish(dcd, true);
+	if (dcd->resync && !dcd->chain->open) {
+		dcd->resync = false;
+		dcd->cnt[DCD_CNT_RESYNCS]++;
+		__dcd_resync(dcd, false);
+	}
+	if (dcd->nr_retry)
+		__dcd_retry_releases(dcd);
+	return dcd->nr_pending || __dcd_dax_gone_left(dcd);
+}
+
 /**
  * dcd_work_fn() - the event work of one memdev
  * @work: &dcd_dev.work
@@ -377,27 +390,8 @@ void dcd_work_fn(struct work_struct *work)
 	struct dcd_dev *dcd = container_of(work, struct dcd_dev, work);
 	bool release;
 
-	mutex_lock(&dcd->lock);
-	if (!dcd->live || dcd->stopping) {
-		dcd_unlock(dcd);
-		return;
-	}
-	__dcd_scan_pending(dcd);
-	if (dcd->events_on)
-		__dcd_drain(dcd);
-	if (dcd->chain->open &&
-	    dcd_chain_expired(dcd->chain, get_jiffies_64(),
-			      msecs_to_jiffies(dcd_chain_timeout_ms)))
-		__dcd_chain_finish(dcd, true);
-	if (dcd->resync && !dcd->chain->open) {
-		dcd->resync = false;
-		dcd->cnt[DCD_CNT_RESYNCS]++;
-		__dcd_resync(dcd, false);
-	}
-	if (dcd->nr_retry)
-		__dcd_retry_releases(dcd);
-	release = dcd->nr_pending || __dcd_dax_gone_left(dcd);
-	dcd_unlock(dcd);
+	scoped_guard(dcd, dcd)
+		release = __dcd_work(dcd);
 	if (release)
 		dcd_release_run(dcd, true);
 }
@@ -418,28 +412,25 @@ void dcd_events_start(struct dcd_dev *dcd)
 	struct dcd_int_policy pol;
 	int rc;
 
-	mutex_lock(&dcd->lock);
-	if (dcd->stopping || !dcd->live || dcd->events_on) {
-		mutex_unlock(&dcd->lock);
-		return;
+	scoped_guard(dcd_keep, dcd) {
+		if (dcd->stopping || !dcd->live || dcd->events_on)
+			return;
+		dcd->fw_first = dcd_fw_first(dcd);
+		if (dcd->fw_first) {
+			dev_info(dev, "event logs owned by firmware or no MSI-X: DC events not handled\n");
+			return;
+		}
+		rc = __dcd_set_policy(dcd, &pol);
+		if (rc) {
+			dev_warn(dev, "cannot set the DC event interrupt policy (%d), polling\n",
+				 rc);
+			memset(&pol, 0, sizeof(pol));
+		} else {
+			dev_dbg(dev, "event interrupt policy %02x %02x %02x %02x %02x\n",
+				pol.info, pol.warn, pol.fail, pol.fatal, pol.dcd);
+		}
+		dcd->events_on = true;
 	}
-	dcd->fw_first = dcd_fw_first(dcd);
-	if (dcd->fw_first) {
-		dev_info(dev, "event logs owned by firmware or no MSI-X: DC events not handled\n");
-		mutex_unlock(&dcd->lock);
-		return;
-	}
-	rc = __dcd_set_policy(dcd, &pol);
-	if (rc) {
-		dev_warn(dev, "cannot set the DC event interrupt policy (%d), polling\n",
-			 rc);
-		memset(&pol, 0, sizeof(pol));
-	} else {
-		dev_dbg(dev, "event interrupt policy %02x %02x %02x %02x %02x\n",
-			pol.info, pol.warn, pol.fail, pol.fatal, pol.dcd);
-	}
-	dcd->events_on = true;
-	mutex_unlock(&dcd->lock);
 
 	if (dcd_use_irq && !rc &&
 	    FIELD_GET(CXLDEV_EVENT_INT_MODE_MASK, pol.dcd) == CXL_INT_MSI_MSIX) {
@@ -464,13 +455,13 @@ void dcd_events_start(struct dcd_dev *dcd)
  */
 void dcd_events_stop(struct dcd_dev *dcd)
 {
-	mutex_lock(&dcd->lock);
-	spin_lock_irq(&dcd->kick_lock);
-	dcd->stopping = true;
-	spin_unlock_irq(&dcd->kick_lock);
-	/* the IRQ thread takes no lock of ours: free_irq() may wait for it */
-	dcd_free_irqs(dcd);
-	mutex_unlock(&dcd->lock);
+	scoped_guard(dcd_keep, dcd) {
+		spin_lock_irq(&dcd->kick_lock);
+		dcd->stopping = true;
+		spin_unlock_irq(&dcd->kick_lock);
+		/* the IRQ thread takes no lock of ours: free_irq() may wait */
+		dcd_free_irqs(dcd);
+	}
 
 	/* nothing queues any of them from here */
 	cancel_delayed_work_sync(&dcd->poll);
@@ -479,9 +470,8 @@ void dcd_events_stop(struct dcd_dev *dcd)
 	/* queued only by the event work (__dcd_flush_start()) */
 	cancel_work_sync(&dcd->flush_work);
 
-	mutex_lock(&dcd->lock);
+	guard(dcd)(dcd);
 	dcd->flush_queued = false;
 	dcd->events_on = false;
 	dcd->live = false;
-	dcd_unlock(dcd);
 }

@@ -34,6 +34,28 @@ static struct dcd_extent_dev *to_edev(struct device *dev)
 	return container_of(dev, struct dcd_extent_dev, dev);
 }
 
+/**
+ * dcd_state_name() - the name of an extent state
+ * @state: enum dcd_ext_state
+ *
+ * Return: the name shown in sysfs, uevents and debugfs.
+ */
+const char *dcd_state_name(int state)
+{
+	switch (state) {
+	case DCD_EXT_ACCEPTED:
+		return "accepted";
+	case DCD_EXT_RELEASE_PENDING:
+		return "release-pending";
+	case DCD_EXT_FORCED:
+		return "forced";
+	case DCD_EXT_ORPHAN:
+		return "orphan";
+	default:
+		return "free";
+	}
+}
+
 static ssize_t offset_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -103,21 +125,21 @@ static ssize_t release_store(struct device *dev, struct device_attribute *attr,
 	if (!yes)
 		return -EINVAL;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	/* gone meanwhile: the slot's device is no longer this one */
-	rc = dcd_extent_set_find(dcd->set, edev->ext.dpa, edev->ext.len);
-	if (rc < 0 || dcd->set->slot[rc].priv != edev)
-		rc = -ENOENT;
-	else
-		rc = __dcd_release_range(dcd, edev->ext.dpa, edev->ext.len,
-					 true);
-	mutex_unlock(&dcd->lock);
+	/* not dcd: unregistering might wait for this very store */
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		/* gone meanwhile: the slot's device is no longer this one */
+		rc = dcd_extent_set_find(dcd->set, edev->ext.dpa,
+					 edev->ext.len);
+		if (rc < 0 || dcd->set->slot[rc].priv != edev)
+			rc = -ENOENT;
+		else
+			rc = dcd->ops->release_range(dcd, edev->ext.dpa,
+						     edev->ext.len, true);
+	}
 	/* our own device may go on dcd->dead: let the work unregister it */
 	if (!rc)
-		dcd_release_run(dcd, false);
-	dcd_kick(dcd);
+		dcd->ops->release_run(dcd, false);
+	dcd->ops->kick(dcd);
 	return rc ?: len;
 }
 static DEVICE_ATTR_WO(release);
@@ -134,6 +156,45 @@ static struct attribute *dcd_extent_attrs[] = {
 	NULL
 };
 ATTRIBUTE_GROUPS(dcd_extent);
+
+/* region removal waits here for its extent devices to be unregistered */
+DECLARE_WAIT_QUEUE_HEAD(dcd_rgn_wq);
+
+/**
+ * dcd_rgn_free() - free a region context with its last reference
+ * @kref: &dcd_region_ctx.ref
+ */
+void dcd_rgn_free(struct kref *kref)
+{
+	struct dcd_region_ctx *rgn = container_of(kref, struct dcd_region_ctx,
+						  ref);
+
+	ida_destroy(&rgn->ids);
+	kfree(rgn);
+}
+
+/**
+ * dcd_rgn_get() - a new extent device of the region
+ * @rgn: the region context
+ */
+void dcd_rgn_get(struct dcd_region_ctx *rgn)
+{
+	kref_get(&rgn->ref);
+	atomic_inc(&rgn->nr_edevs);
+}
+
+/**
+ * dcd_rgn_put() - an extent device of the region was released
+ * @rgn: the region context
+ *
+ * Context: any context that may sleep.
+ */
+void dcd_rgn_put(struct dcd_region_ctx *rgn)
+{
+	if (atomic_dec_and_test(&rgn->nr_edevs))
+		wake_up_all(&dcd_rgn_wq);
+	kref_put(&rgn->ref, dcd_rgn_free);
+}
 
 static void dcd_extdev_release(struct device *dev)
 {
@@ -236,6 +297,8 @@ void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 /**
  * dcd_unlock() - drop dcd->lock and unregister queued extent devices
  * @dcd: memdev state
+ *
+ * The unlock of the dcd guard (cxl_dcd.h); nothing else calls it.
  *
  * Context: process context, dcd->lock held; not from an extent device's
  * own sysfs store.

@@ -209,6 +209,14 @@ static struct dcd_dev *dcd_find_pdev_get(struct device *pdev)
 	return found;
 }
 
+/* the upper layers, as the lower ones call them (struct dcd_ops) */
+static const struct dcd_ops dcd_ops = {
+	.kick = dcd_kick,
+	.kick_later = dcd_kick_later,
+	.release_range = __dcd_release_range,
+	.release_run = dcd_release_run,
+};
+
 static void dcd_free(struct kref *kref)
 {
 	struct dcd_dev *dcd = container_of(kref, struct dcd_dev, kref);
@@ -251,9 +259,8 @@ static void dcd_destroy(struct dcd_dev *dcd)
 {
 	cancel_work_sync(&dcd->start_work);
 	dcd_events_stop(dcd);
-	mutex_lock(&dcd->lock);
-	__dcd_extents_orphan_all(dcd);
-	dcd_unlock(dcd);
+	scoped_guard(dcd, dcd)
+		__dcd_extents_orphan_all(dcd);
 	dcd_release_teardown(dcd);
 	dcd_debugfs_remove(dcd);
 	dcd_sysfs_remove(dcd);
@@ -317,9 +324,8 @@ static void dcd_unwatch_unbind(struct dcd_dev *dcd)
 static void dcd_scan_now(struct dcd_dev *dcd)
 {
 	lockdep_assert_held(&dcd_lock);
-	mutex_lock(&dcd->lock);
+	guard(dcd)(dcd);
 	__dcd_scan_pending(dcd);
-	dcd_unlock(dcd);
 }
 
 /*
@@ -424,6 +430,7 @@ static int __dcd_probe(struct cxl_memdev *cxlmd)
 	dcd->pdev = cxlmd->dev.parent;
 	dcd->total_size = dcd_config_total_size(&dcd->cfg);
 	kref_init(&dcd->kref);
+	dcd->ops = &dcd_ops;
 	mutex_init(&dcd->rel_lock);
 	mutex_init(&dcd->lock);
 	spin_lock_init(&dcd->kick_lock);

@@ -237,3 +237,32 @@ int dcd_get_dc_config(struct cxl_memdev *cxlmd, struct dcd_config *cfg,
 	}
 	return dcd_config_finish(cfg, st);
 }
+
+/**
+ * __dcd_cmd() - send a mailbox command for a live memdev
+ * @dcd: memdev state, dcd->lock held
+ * @opcode: command
+ * @in: input payload
+ * @in_size: bytes of @in
+ * @out: output buffer
+ * @out_size: size of @out
+ * @min_out: fewest output bytes accepted
+ * @out_len: set to the bytes returned
+ *
+ * Return: 0, -ENODEV once cxl_pci is unbinding, or dcd_mbox_send()'s errno.
+ */
+int __dcd_cmd(struct dcd_dev *dcd, u16 opcode, const void *in, size_t in_size,
+	      void *out, size_t out_size, size_t min_out, size_t *out_len)
+{
+	int rc;
+
+	lockdep_assert_held(&dcd->lock);
+	if (!dcd->live)
+		return -ENODEV;
+	dcd->cnt[DCD_CNT_MBOX_CMDS]++;
+	rc = dcd_mbox_send(&dcd->cxlds->cxl_mbox, opcode, in, in_size, out,
+			   out_size, min_out, out_len);
+	if (rc)
+		dcd->cnt[DCD_CNT_MBOX_ERRORS]++;
+	return rc;
+}

@@ -52,8 +52,6 @@
 static LIST_HEAD(dcd_rgns);
 /* module exit: a region detach keeps the extents (orphans), releases none */
 static bool dcd_region_unloading;
-/* region removal waits here for its extent devices to be unregistered */
-static DECLARE_WAIT_QUEUE_HEAD(dcd_rgn_wq);
 
 /**
  * struct dcd_rgn_entry - a cxl_dax_region this driver claimed as DC
@@ -67,41 +65,14 @@ struct dcd_rgn_entry {
 	struct device *dev;
 };
 
+/**
+ * dcd_dax_cxl_present() - whether the dax_cxl driver is loaded
+ *
+ * Return: true if a cxl driver named cxl_dax_region is registered.
+ */
 bool dcd_dax_cxl_present(void)
 {
 	return driver_find("cxl_dax_region", &cxl_bus_type);
-}
-
-static void dcd_rgn_free(struct kref *kref)
-{
-	struct dcd_region_ctx *rgn = container_of(kref, struct dcd_region_ctx,
-						  ref);
-
-	ida_destroy(&rgn->ids);
-	kfree(rgn);
-}
-
-/**
- * dcd_rgn_get() - a new extent device of the region
- * @rgn: the region context
- */
-void dcd_rgn_get(struct dcd_region_ctx *rgn)
-{
-	kref_get(&rgn->ref);
-	atomic_inc(&rgn->nr_edevs);
-}
-
-/**
- * dcd_rgn_put() - an extent device of the region was released
- * @rgn: the region context
- *
- * Context: any context that may sleep.
- */
-void dcd_rgn_put(struct dcd_region_ctx *rgn)
-{
-	if (atomic_dec_and_test(&rgn->nr_edevs))
-		wake_up_all(&dcd_rgn_wq);
-	kref_put(&rgn->ref, dcd_rgn_free);
 }
 
 /* dax_cxl's behaviour, for regions that are not DC */
@@ -221,9 +192,8 @@ static int dcd_dax_region_probe(struct device *dev)
 	ent->dev = dev;
 	list_add_tail(&ent->node, &dcd_rgns);
 
-	mutex_lock(&dcd->lock);
-	__dcd_region_attach(dcd, rgn);
-	dcd_unlock(dcd);
+	scoped_guard(dcd, dcd)
+		__dcd_region_attach(dcd, rgn);
 	dev_info(dev, "DC region %d: DPA %#llx+%#llx of %s, HPA %#llx+%#llx\n",
 		 rgn->id, rgn->dpa.start, rgn->dpa.len,
 		 dev_name(&dcd->cxlmd->dev), rgn->hpa_start, rgn->hpa_len);
@@ -256,11 +226,11 @@ static void dcd_dax_region_remove(struct device *dev)
 	if (!rgn)
 		return;
 	if (dcd) {
-		mutex_lock(&dcd->lock);
 		/* not orphaned by the memdev's teardown meanwhile */
-		if (rgn->dcd == dcd)
-			kept = __dcd_region_detach(dcd, rgn, release);
-		dcd_unlock(dcd);
+		scoped_guard(dcd, dcd) {
+			if (rgn->dcd == dcd)
+				kept = __dcd_region_detach(dcd, rgn, release);
+		}
 		if (kept)
 			dcd_release_run(dcd, true);
 		dcd_put(dcd);
@@ -280,6 +250,12 @@ static struct cxl_driver dcd_dax_region_driver = {
 	},
 };
 
+/**
+ * dcd_region_driver_init() - register the cxl_dax_region driver
+ *
+ * Context: module init.
+ * Return: 0 or the error of cxl_driver_register().
+ */
 int dcd_region_driver_init(void)
 {
 	return cxl_driver_register(&dcd_dax_region_driver);
@@ -346,6 +322,14 @@ void dcd_regions_enable(void)
  * Module exit: disable every region claimed as DC or left empty, so that
  * no cxl_dax_region of one is left for dax_cxl; their extents stay
  * accepted on the device (orphans).
+ */
+/**
+ * dcd_region_driver_exit() - release every DC region, unregister the driver
+ *
+ * The regions this driver claimed are unbound (their extents stay, as
+ * orphans), then the driver is unregistered.
+ *
+ * Context: module exit.
  */
 void dcd_region_driver_exit(void)
 {

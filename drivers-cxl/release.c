@@ -5,6 +5,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "cxl_dcd.h"
+#include "trace.h"
 
 /**
  * DOC: cxl-dcd release pipeline
@@ -57,8 +58,18 @@
 /* Backoff of the re-check of groups waiting for a close, munmap or unpin */
 #define DCD_RECHECK_MIN_MS	10
 #define DCD_RECHECK_MAX_MS	2000
+/* Longest gap between two retries of a failed Release DC */
+#define DCD_RETRY_MAX_MS	60000
 
-/* A DAX device of a round, fenced and unbound by a worker of its own */
+/**
+ * struct dcd_rel_dax - a DAX device of a round
+ * @dd: the device (a reference held for the round)
+ * @work: the worker of its own that fences and unbinds it
+ * @force: fence even in use (its capacity is gone from the device)
+ * @verified: the fence found it unused: it is deleted
+ * @busy: what the fence found
+ * @unit: index of its release unit in &dcd_rel_round.unit_busy, -1: none
+ */
 struct dcd_rel_dax {
 	struct dcd_dax *dd;
 	struct work_struct work;
@@ -68,7 +79,17 @@ struct dcd_rel_dax {
 	int unit;
 };
 
-/* One round: the extents (by DPA) of its groups, and their DAX devices */
+/**
+ * struct dcd_rel_round - one round of the release pipeline
+ * @nr_ext: entries in @ext
+ * @ext: the extents (by DPA) of the round's groups
+ * @ext_unit: release unit of each entry of @ext
+ * @nr_units: entries in @unit_busy
+ * @unit_busy: per release unit, what keeps it (DCD_BUSY_NONE: releasable)
+ * @nr_dax: entries in @dax
+ * @dax: the DAX devices of the round's groups
+ * @skip: slots of groups this run gave up on (kept across rounds)
+ */
 struct dcd_rel_round {
 	u32 nr_ext;
 	struct dcd_range ext[DCD_REL_CHUNK];
@@ -298,6 +319,50 @@ static void __dcd_recount_pending(struct dcd_dev *dcd)
 	WRITE_ONCE(dcd->nr_pending, n);
 }
 
+/*
+ * The rounds, dcd->lock held from the first select to the re-check, dropped
+ * only while the selected devices are fenced and deleted (dcd_unlocked).
+ */
+static void __dcd_rel_run(struct dcd_dev *dcd, struct dcd_rel_round *rr)
+{
+	u32 chunk = DCD_REL_FIRST, released;
+	bool recheck = false;
+
+	if (!rr) {
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "out of memory: release pending\n");
+		recheck = true;
+	}
+	while (rr) {
+		if (!dcd->live || dcd->stopping)
+			break;
+		/* devices whose capacity is gone: once per run */
+		__dcd_rel_select(dcd, rr, chunk, chunk == DCD_REL_FIRST,
+				 &recheck);
+		if (!rr->nr_dax && !rr->nr_ext)
+			break;
+		scoped_guard(dcd_unlocked, dcd)
+			dcd_rel_fence_round(dcd, rr);
+		released = __dcd_rel_finish(dcd, rr, &recheck);
+		if (released)
+			dev_dbg(&dcd->cxlmd->dev, "release round: %u extents\n",
+				released);
+		/* every selected group is released or skipped: this ends */
+		chunk = min_t(u32, chunk * 2 + 1, DCD_REL_CHUNK);
+	}
+	__dcd_recount_pending(dcd);
+	if (__dcd_dax_gone_left(dcd))
+		recheck = true;
+	if (recheck && dcd->live && !dcd->stopping) {
+		dcd->recheck_ms = clamp(dcd->recheck_ms * 2,
+					(unsigned int)DCD_RECHECK_MIN_MS,
+					(unsigned int)DCD_RECHECK_MAX_MS);
+		dcd->ops->kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
+	} else {
+		dcd->recheck_ms = 0;
+	}
+}
+
 /**
  * dcd_release_run() - run the release pipeline of a memdev
  * @dcd: memdev state
@@ -314,53 +379,17 @@ static void __dcd_recount_pending(struct dcd_dev *dcd)
  */
 void dcd_release_run(struct dcd_dev *dcd, bool unregister)
 {
-	u32 chunk = DCD_REL_FIRST, released;
 	struct dcd_rel_round *rr;
-	bool recheck = false;
 
 	rr = kvzalloc(sizeof(*rr), GFP_KERNEL);
 	guard(mutex)(&dcd->rel_lock);
-	mutex_lock(&dcd->lock);
-	if (!rr) {
-		dev_err_ratelimited(&dcd->cxlmd->dev,
-				    "out of memory: release pending\n");
-		recheck = true;
-		goto out;
-	}
-	for (;;) {
-		if (!dcd->live || dcd->stopping)
-			break;
-		/* devices whose capacity is gone: once per run */
-		__dcd_rel_select(dcd, rr, chunk, chunk == DCD_REL_FIRST,
-				 &recheck);
-		if (!rr->nr_dax && !rr->nr_ext)
-			break;
-		mutex_unlock(&dcd->lock);
-		dcd_rel_fence_round(dcd, rr);
-		mutex_lock(&dcd->lock);
-		released = __dcd_rel_finish(dcd, rr, &recheck);
-		if (released)
-			dev_dbg(&dcd->cxlmd->dev, "release round: %u extents\n",
-				released);
-		/* every selected group is released or skipped: this ends */
-		chunk = min_t(u32, chunk * 2 + 1, DCD_REL_CHUNK);
-	}
-out:
-	__dcd_recount_pending(dcd);
-	if (__dcd_dax_gone_left(dcd))
-		recheck = true;
-	if (recheck && dcd->live && !dcd->stopping) {
-		dcd->recheck_ms = clamp(dcd->recheck_ms * 2,
-					(unsigned int)DCD_RECHECK_MIN_MS,
-					(unsigned int)DCD_RECHECK_MAX_MS);
-		dcd_kick_later(dcd, msecs_to_jiffies(dcd->recheck_ms));
+	if (unregister) {
+		guard(dcd)(dcd);
+		__dcd_rel_run(dcd, rr);
 	} else {
-		dcd->recheck_ms = 0;
+		guard(dcd_keep)(dcd);
+		__dcd_rel_run(dcd, rr);
 	}
-	if (unregister)
-		dcd_unlock(dcd);
-	else
-		mutex_unlock(&dcd->lock);
 	kvfree(rr);
 }
 
@@ -386,13 +415,13 @@ void dcd_release_teardown(struct dcd_dev *dcd)
 
 	guard(mutex)(&dcd->rel_lock);
 	for (;;) {
-		mutex_lock(&dcd->lock);
-		dd = __dcd_dax_first(dcd);
-		if (dd) {
-			dcd_dax_retire(dd, true);
-			dcd_dax_get(dd);
+		scoped_guard(dcd_keep, dcd) {
+			dd = __dcd_dax_first(dcd);
+			if (dd) {
+				dcd_dax_retire(dd, true);
+				dcd_dax_get(dd);
+			}
 		}
-		mutex_unlock(&dcd->lock);
 		if (!dd)
 			return;
 		b = dcd_dax_fence(dd, true);
@@ -414,9 +443,111 @@ void dcd_release_teardown(struct dcd_dev *dcd)
 		dcd_dax_force_fenced(dd);
 		dcd_dax_unbind(dd);
 		dcd_dax_delete(dd);
-		mutex_lock(&dcd->lock);
-		__dcd_dax_list_del(dcd, dd);
-		mutex_unlock(&dcd->lock);
+		scoped_guard(dcd_keep, dcd)
+			__dcd_dax_list_del(dcd, dd);
 		dcd_dax_put(dd);
+	}
+}
+
+static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
+{
+	struct dcd_retry *rt;
+
+	if (dcd->nr_retry == DCD_RETRY_MAX) {
+		/* never forget: keep the oldest, merge into the last entry */
+		dev_err_ratelimited(&dcd->cxlmd->dev,
+				    "release retry queue full, %#llx+%#llx waits for a resync\n",
+				    r->start, r->len);
+		dcd->resync = true;
+		return;
+	}
+	rt = &dcd->retry[dcd->nr_retry++];
+	rt->r = *r;
+	rt->tries = 0;
+	rt->next = jiffies + HZ;
+}
+
+/**
+ * __dcd_send_release() - send Release DC for ranges verified unreachable
+ * @dcd: memdev state, dcd->lock held
+ * @r: the ranges
+ * @nr: entries in @r
+ * @queue: queue failed ones for retry
+ *
+ * As many ranges per command as the payload holds. The CPU caches are
+ * written back and invalidated first, once (corner case 36): the ranges
+ * have no DAX device any more (release.c deleted them after verifying
+ * them), so no line of theirs can be dirtied again before the device takes
+ * the capacity back.
+ *
+ * Return: 0 or the errno of the last failed command.
+ */
+int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
+		       bool queue)
+{
+	size_t psize = dcd->cxlds->cxl_mbox.payload_size;
+	u32 done = 0, used, k;
+	size_t len;
+	int rc = 0, rc1;
+
+	if (nr && dcd->live)
+		__dcd_flush_caches(dcd, true);
+	while (done < nr) {
+		len = dcd_release_build(dcd->buf2, psize, r + done, nr - done,
+					&used);
+		if (!len || !used)
+			return -EINVAL;
+		rc1 = __dcd_cmd(dcd, DCD_OP_RELEASE_DC, dcd->buf2, len, NULL, 0,
+				0, NULL);
+		for (k = 0; k < used; k++)
+			trace_cxl_dcd_release(dcd->cxlmd, r[done + k].start,
+					      r[done + k].len, rc1);
+		if (rc1) {
+			rc = rc1;
+			dcd->cnt[DCD_CNT_RELEASE_ERRORS]++;
+			dev_warn_ratelimited(&dcd->cxlmd->dev,
+					     "Release DC of %u extents failed: %d%s\n",
+					     used, rc1, queue ? ", will retry" : "");
+			for (k = 0; queue && k < used; k++)
+				__dcd_retry_add(dcd, &r[done + k]);
+		} else {
+			dcd->cnt[DCD_CNT_RELEASES_SENT] += used;
+		}
+		done += used;
+	}
+	return rc;
+}
+
+/**
+ * __dcd_retry_releases() - resend failed Release DC commands that are due
+ * @dcd: memdev state, dcd->lock held
+ *
+ * Backoff doubles from 1 s up to 60 s; entries stay until the device takes
+ * them (or the memdev goes away).
+ */
+void __dcd_retry_releases(struct dcd_dev *dcd)
+{
+	unsigned int i = 0;
+	struct dcd_retry *rt;
+	unsigned long ms;
+
+	while (i < dcd->nr_retry) {
+		rt = &dcd->retry[i];
+		if (time_before(jiffies, rt->next)) {
+			i++;
+			continue;
+		}
+		if (!__dcd_send_release(dcd, &rt->r, 1, false)) {
+			dev_info(&dcd->cxlmd->dev,
+				 "extent %#llx+%#llx released after %u retries\n",
+				 rt->r.start, rt->r.len, rt->tries + 1);
+			dcd->retry[i] = dcd->retry[--dcd->nr_retry];
+			continue;
+		}
+		rt->tries++;
+		ms = min_t(unsigned long, 1000UL << min(rt->tries, 6U),
+			   DCD_RETRY_MAX_MS);
+		rt->next = jiffies + msecs_to_jiffies(ms);
+		i++;
 	}
 }

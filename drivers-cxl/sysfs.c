@@ -62,20 +62,17 @@ static ssize_t dcd_orphans_show(struct kobject *kobj,
 	struct dcd_dev *dcd = container_of(attr, struct dcd_dev, orphans_attr);
 	ssize_t n = 0;
 	u32 i;
-	int rc;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	for (i = 0; i < dcd->set->cap; i++) {
-		const struct dcd_host_extent *he = &dcd->set->slot[i];
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd) {
+		for (i = 0; i < dcd->set->cap; i++) {
+			const struct dcd_host_extent *he = &dcd->set->slot[i];
 
-		if (he->state != DCD_EXT_ORPHAN)
-			continue;
-		n += sysfs_emit_at(buf, n, "%#llx %#llx\n", he->ext.dpa,
-				   he->ext.len);
+			if (he->state != DCD_EXT_ORPHAN)
+				continue;
+			n += sysfs_emit_at(buf, n, "%#llx %#llx\n", he->ext.dpa,
+					   he->ext.len);
+		}
 	}
-	mutex_unlock(&dcd->lock);
 	return n;
 }
 
@@ -97,11 +94,8 @@ static ssize_t dcd_release_extent_store(struct kobject *kobj,
 	    !size || dpa + size < dpa)
 		return -EINVAL;
 
-	rc = mutex_lock_interruptible(&dcd->lock);
-	if (rc)
-		return rc;
-	rc = __dcd_release_range(dcd, dpa, size, true);
-	dcd_unlock(dcd);
+	scoped_cond_guard(dcd_intr, return -EINTR, dcd)
+		rc = __dcd_release_range(dcd, dpa, size, true);
 	/* released by the time the write returns, if verified unreachable */
 	if (!rc)
 		dcd_release_run(dcd, true);

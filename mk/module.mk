@@ -3,7 +3,8 @@
 # cxl_dcd.ko build, static checks and host unit tests; included by the
 # top-level Makefile (which provides KVER, KPKGVER and KDIR).
 #   make module        build drivers-cxl/cxl_dcd.ko against $(KDIR)
-#   make module-check  checkpatch --strict and a sparse (C=2) W=1 build
+#   make module-check  checkpatch --strict, kernel-doc -none and a sparse
+#                      (C=2) W=1 build
 #   make unit          host unit tests (TAP), with ASan/UBSan, and a short
 #                      bounded fuzz run of the parsers
 #   make fuzz          long fuzz run (FUZZ_TIME seconds, default 600), see
@@ -18,7 +19,8 @@ DCD_KHDR := $(shell K='$(K)' scripts/fetch-kheaders --print-dir)
 DCD_KHDR_STAMP := $(DCD_KHDR)/.source-version
 DCD_LAYOUT := $(DCD_KHDR)/layout_asserts.h
 ifeq ($(KOBJ),)
-DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/$(DCD_SRC) \
+# From the top-level Kbuild (obj-m += drivers-cxl/), as DKMS builds it.
+DCD_KMAKE := $(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR) \
 	DCD_KHDR=$(DCD_KHDR)
 else ifeq ($(KROOT),)
 # K=debug: kbuild on the host against the debug kernel's output tree, on a
@@ -40,6 +42,9 @@ endif
 DCD_NO_WARN := awk '{ print } /[Ww]arning|WARNING|error:/ { bad = 1 } END { exit bad }'
 DCD_CHECKPATCH := perl $(DCD_KHDR)/scripts/checkpatch.pl --strict --no-tree \
 	--show-types --quiet -f
+# kernel-doc of every file (6.12's scripts/kernel-doc, fetched for K= only):
+# every documented function, struct member and parameter described.
+DCD_KERNEL_DOC := perl $(DCD_KHDR)/scripts/kernel-doc -none -Wall
 ifneq ($(KROOT),)
 # 7.x checkpatch prefers k[v]zalloc_obj(), which 6.12 does not have; the
 # same source builds for both.
@@ -77,20 +82,27 @@ module-check: $(DCD_LAYOUT)
 	@rc=0; for f in $(DCD_CHECK_FILES); do \
 		$(DCD_CHECKPATCH) $$f || rc=1; \
 	done; exit $$rc
+ifeq ($(KOBJ),)
+	@echo "  KERNEL-DOC $(DCD_CHECK_FILES)"
+	@set -o pipefail; $(DCD_KERNEL_DOC) $(DCD_CHECK_FILES) 2>&1 | \
+		$(DCD_NO_WARN)
+endif
 	@echo "  SPARSE  $(DCD_SRC) (C=2 W=1)"
 	@set -o pipefail; $(DCD_KMAKE) C=2 W=1 modules 2>&1 | $(DCD_NO_WARN)
 
-DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/extent_logic.h \
+DCD_UNIT_HDRS = $(DCD_SRC)/dcd.h $(DCD_SRC)/logic.h \
 	$(wildcard selftests/host/shim/*.h selftests/host/shim/*/*.h) \
-	selftests/lib/tap.h
-DCD_LOGIC_SRC := $(DCD_SRC)/config.c $(DCD_SRC)/extent_logic.c
+	selftests/lib/kselftest.h
+# The pure units (logic.h), built unchanged into the host tests and fuzzers
+DCD_LOGIC_SRC := $(addprefix $(DCD_SRC)/,config.c records.c ranges.c chain.c \
+	extent_set.c names.c)
 DCD_UNIT_EXT := $(DCD_UNIT_DIR)/test_extent_logic
 
 $(DCD_UNIT_BIN): selftests/host/test_config.c $(DCD_SRC)/config.c \
-		$(DCD_UNIT_HDRS)
+		$(DCD_SRC)/names.c $(DCD_UNIT_HDRS)
 	@mkdir -p $(DCD_UNIT_DIR)
 	$(HOSTCC) $(DCD_UNIT_CFLAGS) -o $@ selftests/host/test_config.c \
-		$(DCD_SRC)/config.c
+		$(DCD_SRC)/config.c $(DCD_SRC)/names.c
 
 $(DCD_UNIT_EXT): selftests/host/test_extent_logic.c $(DCD_LOGIC_SRC) \
 		$(DCD_UNIT_HDRS)
@@ -151,10 +163,10 @@ unit: $(DCD_UNIT_BIN) $(DCD_UNIT_EXT) $(DCD_FUZZ_BIN)
 			$(DCD_FUZZ_SEEDS) > $(DCD_UNIT_DIR)/fuzz.log 2>&1; \
 	fi; \
 	if [ $$? -eq 0 ]; then \
-		echo "ok 1 - $(DCD_FUZZ_RUNS) fuzz inputs over the parsers (seed $(DCD_FUZZ_SEED)), no crash"; \
+		echo "ok 1 $(DCD_FUZZ_RUNS) fuzz inputs over the parsers (seed $(DCD_FUZZ_SEED)), no crash"; \
 	else \
 		tail -n 30 $(DCD_UNIT_DIR)/fuzz.log | sed 's/^/# /'; \
-		echo "not ok 1 - fuzzing the parsers crashed (seed $(DCD_FUZZ_SEED)), see $(DCD_UNIT_DIR)/fuzz.log"; \
+		echo "not ok 1 fuzzing the parsers crashed (seed $(DCD_FUZZ_SEED)), see $(DCD_UNIT_DIR)/fuzz.log"; \
 		rc=1; \
 	fi; \
 	exit $$rc
@@ -197,4 +209,5 @@ install-modprobe: $(DCD_MODPROBE_CONF)
 module-clean:
 	rm -f $(addprefix $(DCD_SRC)/,*.o *.ko *.mod *.mod.c .*.cmd .*.o \
 		Module.symvers modules.order)
+	rm -f Module.symvers modules.order .module-common.o .*.cmd
 	rm -rf $(DCD_UNIT_DIR)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "extent_logic.h"
+#include "logic.h"
 
 #define PAYLOAD 2048
 

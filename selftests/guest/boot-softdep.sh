@@ -5,7 +5,10 @@
 # (softdep): the DC device's capacity becomes its ram partition as the memdev
 # is added; the static device beside it keeps exactly what the stock driver
 # gives it; dax_cxl stays blacklisted; unloading keeps the DC partition.
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
+lab_only mixed
 ktap_print_header
 ktap_set_plan 6
 

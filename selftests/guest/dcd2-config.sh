@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # topology: dcd2
 # Two DC-only devices on separate host bridges: both are configured.
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
+lab_only dcd2
 # Start from a guest where cxl_pci is bound and cxl_dcd is not loaded (the
 # modprobe configuration may have loaded it at boot): this is the late-load path.
 unload_dcd

@@ -5,7 +5,10 @@
 # 6.12 kernel the DC partition cannot sit beside the static one, so cxl_dcd
 # refuses DC on it with one clear line and leaves the static capacity as the
 # stock driver set it up.
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
+lab_only dcdmix
 ktap_print_header
 ktap_set_plan 5
 

@@ -3,7 +3,10 @@
 # topology: mixed
 # A static volatile device beside a DC device: cxl_dcd configures the DC
 # device and leaves the static one exactly as the stock driver set it up.
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
+lab_only mixed
 # Start from a guest where cxl_pci is bound and cxl_dcd is not loaded (the
 # modprobe configuration may have loaded it at boot): this is the late-load path.
 unload_dcd

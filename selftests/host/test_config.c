@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dcd.h"
-#include "tap.h"
+#include "logic.h"
+#include "kselftest.h"
 
 #define MiB (1ULL << 20)
 #define PAGE_BYTES 2048
@@ -84,11 +84,11 @@ static void expect(const char *desc, unsigned int avail, unsigned int nr,
 
 	build(&p, avail, nr, r, 512, 512, 0, 0);
 	got = parse_one(&p, DCD_MAX_REGIONS, &cfg, &st);
-	ok(got == want && (want == DCD_CFG_OK || st.region == want_region),
-	   "%s is %s (%s%s, region %d)", desc,
-	   want == DCD_CFG_OK ? "accepted" : "rejected",
-	   want == DCD_CFG_OK ? "" : "reason: ",
-	   dcd_config_strerror(got), st.region);
+	ksft_test_result(got == want && (want == DCD_CFG_OK || st.region == want_region),
+			 "%s is %s (%s%s, region %d)", desc,
+			 want == DCD_CFG_OK ? "accepted" : "rejected",
+			 want == DCD_CFG_OK ? "" : "reason: ",
+			 dcd_config_strerror(got), st.region);
 }
 
 /* Copy the QEMU layout and change one field of one region. */
@@ -109,22 +109,22 @@ static void test_qemu_layout(void)
 	const struct dcd_region *r0 = &cfg.region[0], *r1 = &cfg.region[1];
 
 	build(&p, 2, 2, qemu_dcd1, 512, 512, 0, 0);
-	ok(p.bytes == 104, "QEMU 2-region output is 104 bytes");
-	ok(parse_one(&p, DCD_MAX_REGIONS, &cfg, &st) == DCD_CFG_OK,
-	   "QEMU 2-region layout is accepted");
-	ok(cfg.nr_regions == 2 && cfg.nr_read == 2, "QEMU layout has 2 regions");
-	ok(r0->base == 0 && r0->decode_len == 0x10000000 &&
-	   r0->len == 0x10000000 && r0->block_size == 0x200000 &&
-	   r0->dsmad_handle == 0 && r0->flags == 0,
-	   "region0 is base 0, decode 0x10000000, len 0x10000000, block 0x200000, handle 0");
-	ok(r1->base == 0x10000000 && r1->decode_len == 0x10000000 &&
-	   r1->len == 0x10000000 && r1->block_size == 0x200000 &&
-	   r1->dsmad_handle == 1,
-	   "region1 is base 0x10000000, len 0x10000000, handle 1");
-	ok(dcd_config_total_size(&cfg) == 0x20000000, "total DC size is 0x20000000");
-	ok(cfg.total_extents == 512 && cfg.avail_extents == 512 &&
-	   cfg.total_tags == 0 && cfg.avail_tags == 0,
-	   "trailer is 512/512 extents, 0/0 tags");
+	ksft_test_result(p.bytes == 104, "QEMU 2-region output is 104 bytes");
+	ksft_test_result(parse_one(&p, DCD_MAX_REGIONS, &cfg, &st) == DCD_CFG_OK,
+			 "QEMU 2-region layout is accepted");
+	ksft_test_result(cfg.nr_regions == 2 && cfg.nr_read == 2, "QEMU layout has 2 regions");
+	ksft_test_result(r0->base == 0 && r0->decode_len == 0x10000000 &&
+			 r0->len == 0x10000000 && r0->block_size == 0x200000 &&
+			 r0->dsmad_handle == 0 && r0->flags == 0,
+			 "region0 is base 0, decode 0x10000000, len 0x10000000, block 0x200000, handle 0");
+	ksft_test_result(r1->base == 0x10000000 && r1->decode_len == 0x10000000 &&
+			 r1->len == 0x10000000 && r1->block_size == 0x200000 &&
+			 r1->dsmad_handle == 1,
+			 "region1 is base 0x10000000, len 0x10000000, handle 1");
+	ksft_test_result(dcd_config_total_size(&cfg) == 0x20000000, "total DC size is 0x20000000");
+	ksft_test_result(cfg.total_extents == 512 && cfg.avail_extents == 512 &&
+			 cfg.total_tags == 0 && cfg.avail_tags == 0,
+			 "trailer is 512/512 extents, 0/0 tags");
 }
 
 static void test_paged(void)
@@ -140,35 +140,35 @@ static void test_paged(void)
 	build(&p, 2, 1, &qemu_dcd1[1], 512, 510, 0, 0);
 	rc1 = dcd_config_parse_page(&cfg, 1, 1, p.buf, p.bytes, &st);
 	fin = dcd_config_finish(&cfg, &st);
-	ok(rc0 == 1 && rc1 == 1 && fin == 0 && cfg.region[1].base == 0x10000000 &&
-	   cfg.avail_extents == 510,
-	   "one region per page is read in two pages");
+	ksft_test_result(rc0 == 1 && rc1 == 1 && fin == 0 && cfg.region[1].base == 0x10000000 &&
+			 cfg.avail_extents == 510,
+			 "one region per page is read in two pages");
 
 	dcd_config_init(&cfg);
 	build(&p, 2, 1, &qemu_dcd1[0], 512, 512, 0, 0);
 	dcd_config_parse_page(&cfg, 0, 1, p.buf, p.bytes, &st);
 	rc = dcd_config_finish(&cfg, &st);
-	ok(rc == -EINVAL && st.err == DCD_CFG_INCOMPLETE,
-	   "stopping after the first of two pages is rejected (%s)",
-	   dcd_config_strerror(st.err));
+	ksft_test_result(rc == -EINVAL && st.err == DCD_CFG_INCOMPLETE,
+			 "stopping after the first of two pages is rejected (%s)",
+			 dcd_config_strerror(st.err));
 
 	dcd_config_init(&cfg);
 	build(&p, 2, 1, &qemu_dcd1[0], 512, 512, 0, 0);
 	dcd_config_parse_page(&cfg, 0, 1, p.buf, p.bytes, &st);
 	build(&p, 3, 1, &qemu_dcd1[1], 512, 512, 0, 0);
 	rc = dcd_config_parse_page(&cfg, 1, 1, p.buf, p.bytes, &st);
-	ok(rc == -EINVAL && st.err == DCD_CFG_AVAIL_CHANGED,
-	   "region count changing between pages is rejected (%s)",
-	   dcd_config_strerror(st.err));
+	ksft_test_result(rc == -EINVAL && st.err == DCD_CFG_AVAIL_CHANGED,
+			 "region count changing between pages is rejected (%s)",
+			 dcd_config_strerror(st.err));
 
 	dcd_config_init(&cfg);
 	build(&p, 2, 1, &qemu_dcd1[1], 512, 512, 0, 0);
 	dcd_config_parse_page(&cfg, 0, 1, p.buf, p.bytes, &st);
 	build(&p, 2, 1, &qemu_dcd1[0], 512, 512, 0, 0);
 	rc = dcd_config_parse_page(&cfg, 1, 1, p.buf, p.bytes, &st);
-	ok(rc == -EINVAL && st.err == DCD_CFG_ORDER && st.region == 1,
-	   "descending order across pages is rejected (%s)",
-	   dcd_config_strerror(st.err));
+	ksft_test_result(rc == -EINVAL && st.err == DCD_CFG_ORDER && st.region == 1,
+			 "descending order across pages is rejected (%s)",
+			 dcd_config_strerror(st.err));
 }
 
 static void test_header(void)
@@ -189,37 +189,37 @@ static void test_header(void)
 
 	build(&p, 2, 2, qemu_dcd1, 512, 512, 0, 0);
 	got = parse_one(&p, 1, &cfg, &st);
-	ok(got == DCD_CFG_TOO_MANY_RETURNED,
-	   "2 regions returned when 1 was requested is rejected (%s)",
-	   dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_TOO_MANY_RETURNED,
+			 "2 regions returned when 1 was requested is rejected (%s)",
+			 dcd_config_strerror(got));
 	build(&p, 1, 2, qemu_dcd1, 512, 512, 0, 0);
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_TOO_MANY_RETURNED,
-	   "2 regions returned of 1 available is rejected (%s)",
-	   dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_TOO_MANY_RETURNED,
+			 "2 regions returned of 1 available is rejected (%s)",
+			 dcd_config_strerror(got));
 
 	build(&p, 2, 2, qemu_dcd1, 512, 512, 0, 0);
 	p.bytes = 7;
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_SHORT_HEADER,
-	   "7-byte payload is rejected (%s)", dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_SHORT_HEADER,
+			 "7-byte payload is rejected (%s)", dcd_config_strerror(got));
 	p.bytes = 0;
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_SHORT_HEADER,
-	   "empty payload is rejected (%s)", dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_SHORT_HEADER,
+			 "empty payload is rejected (%s)", dcd_config_strerror(got));
 
 	build(&p, 2, 2, qemu_dcd1, 512, 512, 0, 0);
 	p.bytes -= 1;
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_SHORT_RECORDS,
-	   "payload one byte short of count + trailer is rejected (%s)",
-	   dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_SHORT_RECORDS,
+			 "payload one byte short of count + trailer is rejected (%s)",
+			 dcd_config_strerror(got));
 	build(&p, 2, 1, qemu_dcd1, 512, 512, 0, 0);
 	p.buf[1] = 2;	/* claims 2 records, carries 1 */
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_SHORT_RECORDS,
-	   "returned count larger than the bytes returned is rejected (%s)",
-	   dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_SHORT_RECORDS,
+			 "returned count larger than the bytes returned is rejected (%s)",
+			 dcd_config_strerror(got));
 }
 
 static void test_regions(void)
@@ -291,18 +291,18 @@ static void test_trailer(void)
 
 	build(&p, 2, 2, qemu_dcd1, 0, 0, 0, 0);
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_NO_EXTENTS,
-	   "0 supported extents is rejected (%s)", dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_NO_EXTENTS,
+			 "0 supported extents is rejected (%s)", dcd_config_strerror(got));
 	build(&p, 2, 2, qemu_dcd1, 512, 513, 0, 0);
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_EXTENTS_AVAIL,
-	   "more available than supported extents is rejected (%s)",
-	   dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_EXTENTS_AVAIL,
+			 "more available than supported extents is rejected (%s)",
+			 dcd_config_strerror(got));
 	build(&p, 2, 2, qemu_dcd1, 512, 512, 0, 1);
 	got = parse_one(&p, 8, &cfg, &st);
-	ok(got == DCD_CFG_TAGS_AVAIL,
-	   "more available than supported tags is rejected (%s)",
-	   dcd_config_strerror(got));
+	ksft_test_result(got == DCD_CFG_TAGS_AVAIL,
+			 "more available than supported tags is rejected (%s)",
+			 dcd_config_strerror(got));
 }
 
 static void test_reasons(void)
@@ -313,20 +313,21 @@ static void test_reasons(void)
 		for (j = i + 1; j < DCD_CFG_NR_ERRORS; j++)
 			if (!strcmp(dcd_config_strerror(i), dcd_config_strerror(j)))
 				distinct = 0;
-	ok(distinct, "every rejection has a distinct reason");
-	ok(!strcmp(dcd_config_strerror(DCD_CFG_NR_ERRORS), "unknown error") &&
-	   !strcmp(dcd_config_strerror((enum dcd_cfg_err)-1), "unknown error"),
-	   "out-of-range reasons read \"unknown error\"");
+	ksft_test_result(distinct, "every rejection has a distinct reason");
+	ksft_test_result(!strcmp(dcd_config_strerror(DCD_CFG_NR_ERRORS), "unknown error") &&
+			 !strcmp(dcd_config_strerror((enum dcd_cfg_err)-1), "unknown error"),
+			 "out-of-range reasons read \"unknown error\"");
 }
 
 int main(void)
 {
-	printf("TAP version 13\n");
+	ksft_print_header();
+	ksft_set_plan(44);
 	test_qemu_layout();
 	test_paged();
 	test_header();
 	test_regions();
 	test_trailer();
 	test_reasons();
-	return done();
+	ksft_finished();
 }

@@ -4,7 +4,9 @@
 # Runner self-test: every command succeeds, but the test module reads one
 # byte past a kmalloc() buffer; KASAN reports it and the runner must report
 # this run failed (kernels with CONFIG_KASAN).
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/../guest/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
 ktap_print_header
 ktap_set_plan 1
 ktap_test_result "loaded lab_splat with kasan=1" modprobe lab_splat kasan=1

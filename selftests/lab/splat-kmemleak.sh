@@ -5,7 +5,9 @@
 # only pointer to a kmalloc() buffer; the end-of-run kmemleak scan reports it
 # and the runner must report this run failed (kernels with
 # CONFIG_DEBUG_KMEMLEAK).
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/../guest/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
 ktap_print_header
 ktap_set_plan 1
 ktap_test_result "loaded lab_splat with leak=1" modprobe lab_splat leak=1

@@ -4,7 +4,9 @@
 # Runner self-test: every command succeeds, but the test module indexes an
 # array past its end; UBSAN reports it and the runner must report this run
 # failed (kernels with CONFIG_UBSAN_BOUNDS).
-. /opt/cxl-dcd/selftests/guest/lib/lab.sh
+LIB="$(dirname "$(readlink -f "$0")")/../guest/lib"
+# shellcheck source=selftests/guest/lib/lab.sh
+. "$LIB/lab.sh"
 ktap_print_header
 ktap_set_plan 1
 ktap_test_result "loaded lab_splat with ubsan=1" modprobe lab_splat ubsan=1

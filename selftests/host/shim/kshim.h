@@ -40,7 +40,7 @@ static inline bool is_power_of_2(unsigned long long n)
 
 #define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
 
-/* Additions for drivers-cxl/extent_logic.c */
+/* Additions for the pure units of drivers-cxl/ (logic.h) */
 #ifndef U32_MAX
 #define U32_MAX ((u32)~0U)
 #endif

@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Copyright(c) 2026 The cxl-dcd authors. */
-#ifndef __CXL_DCD_EXTENT_LOGIC_H__
-#define __CXL_DCD_EXTENT_LOGIC_H__
+#ifndef __CXL_DCD_LOGIC_H__
+#define __CXL_DCD_LOGIC_H__
 
 /**
- * DOC: cxl-dcd extent logic API
+ * DOC: cxl-dcd pure logic API
  *
- * Pure logic for Dynamic Capacity events and extents: payload parsing and
- * building, More-chain staging, extent validation, release matching and
- * reconciliation with the device's extent list. Nothing here sends a
- * command, sleeps, locks, allocates or logs; the kernel side (events.c,
- * extent.c, ...) owns the mailbox, the locks and the objects, and calls these
- * helpers under its own locks. The same code builds into the host unit tests
- * and fuzz targets (selftests/host, selftests/fuzz).
+ * Pure logic for Dynamic Capacity, one unit per concern, each named for
+ * what it decides:
+ *
+ * - config.c: the DC configuration (Get Dynamic Capacity Configuration);
+ * - records.c: event records, extent list pages, Clear Event Records and
+ *   Release Dynamic Capacity payloads;
+ * - ranges.c: which region or range contains a DPA range;
+ * - chain.c: More-chain staging, extent validation, the Add Dynamic
+ *   Capacity Response;
+ * - extent_set.c: the extents the host tracks, release matching, tag
+ *   groups and reconciliation with the device's extent list.
+ *
+ * Nothing here sends a command, sleeps, locks, allocates or logs; the
+ * kernel side (events.c, extent.c, ...) owns the mailbox, the locks and
+ * the objects, and calls these helpers under its own locks, turning the
+ * reasons returned into log lines. The same code builds into the host unit
+ * tests and fuzz targets (selftests/host, selftests/fuzz). The payloads
+ * are dcd.h's.
  *
  * Typical add flow for the caller, per DC event record read from log 4:
  *
@@ -38,16 +49,12 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
 #include "dcd.h"
 
-/* Event log number of the Dynamic Capacity log (CXL r3.1 8.2.9.2.2) */
-#define DCD_EVENT_LOG_DC		4
-/* Every event record is 128 bytes (CXL r3.1 8.2.9.2.1 Table 8-42) */
-#define DCD_EVENT_RECORD_SIZE		128
 /* Extents must be 2 MiB (PMD) aligned to map them through DAX */
 #define DCD_EXT_ALIGN			0x200000ULL
-/* A tag is a 16-byte UUID; all zero is the null tag */
-#define DCD_TAG_SIZE			16
 /* Records one More chain may stage; later ones are counted and rejected */
 #define DCD_CHAIN_MAX			512
 /* Hard cap on the extents the host tracks per device */
@@ -55,108 +62,85 @@
 /* Bounded restarts of a Get DC Extent List read that changed mid-read */
 #define DCD_EXTLIST_TRIES		10
 
-/* CXL r3.1 8.2.9.2.1.6 Table 8-47: DC event record UUID */
-extern const u8 dcd_dc_event_uuid[16];
-
-/* ---- Device payloads (little-endian, packed) ---- */
-
-/* CXL r3.1 8.2.9.2.1.6 Table 8-48: DC extent, also in Get DC Extent List */
-struct dcd_extent_rec {
-	__le64 start_dpa;
-	__le64 length;
-	u8 tag[DCD_TAG_SIZE];
-	__le16 shared_seq;
-	u8 rsvd[6];
-} __packed;
-
-/* CXL r3.1 8.2.9.2.1 Table 8-42: common event record header */
-struct dcd_event_hdr {
-	u8 uuid[16];
-	u8 length;
-	u8 flags[3];
-	__le16 handle;
-	__le16 related_handle;
-	__le64 timestamp;
-	u8 maint_op_class;
-	u8 rsvd[15];
-} __packed;
-
-/* CXL r3.1 8.2.9.2.1.6 Table 8-47: Dynamic Capacity event record */
-struct dcd_dc_event_rec {
-	struct dcd_event_hdr hdr;
-	u8 event_type;
-	u8 validity_flags;
-	__le16 host_id;
-	u8 region_index;
-	u8 flags;
-	u8 rsvd1[2];
-	struct dcd_extent_rec extent;
-	u8 rsvd2[24];
-	__le32 avail_extents;
-	__le32 avail_tags;
-} __packed;
-
-/* Flags byte of a DC event record: bit 0 More */
-#define DCD_EVENT_FLAG_MORE		0x01
-
-/* CXL r3.1 8.2.9.2.2 Table 8-50: Get Event Records output */
-struct dcd_get_event_out {
-	u8 flags;
-	u8 rsvd1;
-	__le16 overflow_count;
-	__le64 first_overflow_ts;
-	__le64 last_overflow_ts;
-	__le16 record_count;
-	u8 rsvd2[10];
-	struct dcd_dc_event_rec record[];
-} __packed;
-
-#define DCD_GET_EVENT_FLAG_OVERFLOW	0x01
-#define DCD_GET_EVENT_FLAG_MORE		0x02
-
-/* CXL r3.1 8.2.9.2.3 Table 8-51: Clear Event Records input */
-struct dcd_clear_event_in {
-	u8 log;
-	u8 flags;
-	u8 nr_handles;
-	u8 rsvd[3];
-	__le16 handle[];
-} __packed;
-
-/* CXL r3.1 8.2.9.9.9.2 Table 8-128: Get DC Extent List input */
-struct dcd_get_extlist_in {
-	__le32 count;
-	__le32 start;
-} __packed;
-
-/* CXL r3.1 8.2.9.9.9.2 Table 8-129: Get DC Extent List output */
-struct dcd_get_extlist_out {
-	__le32 returned;
-	__le32 total;
-	__le32 generation;
-	u8 rsvd[4];
-	struct dcd_extent_rec extent[];
-} __packed;
-
-/* CXL r3.1 8.2.9.9.9.3 Table 8-130: updated extent entry */
-struct dcd_extent_ref {
-	__le64 dpa;
-	__le64 length;
-	u8 rsvd[8];
-} __packed;
-
-/*
- * CXL r3.1 8.2.9.9.9.3/4 Table 8-130: Add Dynamic Capacity Response and
- * Release Dynamic Capacity input
- */
-struct dcd_update_extent_in {
-	__le32 count;
-	u8 flags;
-	u8 rsvd[3];
-	struct dcd_extent_ref extent[];
-} __packed;
-
 /* ---- CPU-endian objects ---- */
+
+/**
+ * struct dcd_region - one validated DC region, CPU endian
+ * @base: DPA base in bytes
+ * @decode_len: decode length in bytes
+ * @len: usable length in bytes
+ * @block_size: block size in bytes
+ * @dsmad_handle: CDAT DSMAS handle
+ * @flags: region flags as reported
+ */
+struct dcd_region {
+	u64 base;
+	u64 decode_len;
+	u64 len;
+	u64 block_size;
+	u32 dsmad_handle;
+	u8 flags;
+};
+
+/**
+ * struct dcd_config - the device's validated DC configuration
+ * @nr_regions: regions the device has (1..DCD_MAX_REGIONS)
+ * @nr_read: regions read and validated so far
+ * @region: the regions, ascending DPA order
+ * @total_extents: total supported extents
+ * @avail_extents: available extents
+ * @total_tags: total supported tags
+ * @avail_tags: available tags
+ */
+struct dcd_config {
+	u8 nr_regions;
+	u8 nr_read;
+	struct dcd_region region[DCD_MAX_REGIONS];
+	u32 total_extents;
+	u32 avail_extents;
+	u32 total_tags;
+	u32 avail_tags;
+};
+
+/* Why a Get DC Configuration payload was refused; see dcd_config_strerror() */
+enum dcd_cfg_err {
+	DCD_CFG_OK = 0,
+	DCD_CFG_SHORT_HEADER,
+	DCD_CFG_NO_REGIONS,
+	DCD_CFG_TOO_MANY_REGIONS,
+	DCD_CFG_AVAIL_CHANGED,
+	DCD_CFG_NONE_RETURNED,
+	DCD_CFG_TOO_MANY_RETURNED,
+	DCD_CFG_SHORT_RECORDS,
+	DCD_CFG_BASE_ALIGN,
+	DCD_CFG_DECODE_ZERO,
+	DCD_CFG_DECODE_OVERFLOW,
+	DCD_CFG_LEN_ZERO,
+	DCD_CFG_BLOCK_POW2,
+	DCD_CFG_BLOCK_SMALL,
+	DCD_CFG_BASE_BLOCK_ALIGN,
+	DCD_CFG_LEN_BLOCK,
+	DCD_CFG_DECODE_SHORT,
+	DCD_CFG_OVERFLOW,
+	DCD_CFG_HANDLE,
+	DCD_CFG_ORDER,
+	DCD_CFG_OVERLAP,
+	DCD_CFG_NO_EXTENTS,
+	DCD_CFG_EXTENTS_AVAIL,
+	DCD_CFG_TAGS_AVAIL,
+	DCD_CFG_INCOMPLETE,
+	DCD_CFG_NR_ERRORS
+};
+
+/**
+ * struct dcd_cfg_status - result of parsing a Get DC Configuration payload
+ * @err: DCD_CFG_OK or the first anomaly found
+ * @region: index of the offending region, or -1 if not region specific
+ */
+struct dcd_cfg_status {
+	enum dcd_cfg_err err;
+	int region;
+};
 
 /**
  * struct dcd_extent - one extent, CPU endian
@@ -180,14 +164,6 @@ struct dcd_extent {
 struct dcd_range {
 	u64 start;
 	u64 len;
-};
-
-/* CXL r3.1 Table 8-47 Dynamic Capacity Event Type */
-enum dcd_event_type {
-	DCD_EV_ADD		= 0,
-	DCD_EV_RELEASE		= 1,
-	DCD_EV_FORCED_RELEASE	= 2,
-	DCD_EV_REGION_CONFIG	= 3,
 };
 
 /**
@@ -457,7 +433,36 @@ struct dcd_recon_result {
 	u32 nr_stale;
 };
 
-/* ---- Event records and event payloads ---- */
+/* ---- Inline range and tag helpers ---- */
+
+/* Last byte of [dpa, dpa + len), or false if len is 0 or it wraps. */
+static inline bool dcd_last(u64 dpa, u64 len, u64 *last)
+{
+	return len && !check_add_overflow(dpa, len - 1, last);
+}
+
+/* Do two ranges known not to wrap overlap? */
+static inline bool dcd_overlaps(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a <= b + (blen - 1) && b <= a + (alen - 1);
+}
+
+static inline bool dcd_tag_eq(const u8 *a, const u8 *b)
+{
+	return !memcmp(a, b, DCD_TAG_SIZE);
+}
+
+/* ---- config.c ---- */
+
+void dcd_config_init(struct dcd_config *cfg);
+size_t dcd_config_out_size(unsigned int nr);
+int dcd_config_parse_page(struct dcd_config *cfg, unsigned int start,
+			  unsigned int requested, const void *payload,
+			  size_t bytes, struct dcd_cfg_status *st);
+int dcd_config_finish(const struct dcd_config *cfg, struct dcd_cfg_status *st);
+u64 dcd_config_total_size(const struct dcd_config *cfg);
+
+/* ---- records.c: event records and event payloads ---- */
 
 enum dcd_rec_err dcd_event_parse(const void *rec, size_t bytes,
 				 struct dcd_event *ev);
@@ -468,10 +473,8 @@ const void *dcd_event_batch_record(const struct dcd_event_batch *b,
 size_t dcd_clear_event_build(void *buf, size_t payload_size, u8 log,
 			     const u16 *handles, unsigned int nr,
 			     unsigned int *nr_used);
-const char *dcd_rec_strerror(enum dcd_rec_err err);
-const char *dcd_event_type_name(u8 type);
 
-/* ---- Get DC Extent List ---- */
+/* ---- records.c: Get DC Extent List ---- */
 
 u32 dcd_extlist_max_per_page(size_t payload_size);
 void dcd_extlist_in_build(struct dcd_get_extlist_in *in, u32 count, u32 start);
@@ -480,16 +483,21 @@ void dcd_extlist_acc_init(struct dcd_extlist_acc *acc, struct dcd_extent *buf,
 int dcd_extlist_acc_page(struct dcd_extlist_acc *acc, u32 requested,
 			 const void *payload, size_t bytes,
 			 enum dcd_xl_err *why);
-const char *dcd_extlist_strerror(enum dcd_xl_err err);
 
-/* ---- Range helpers ---- */
+/* ---- records.c: Release DC input ---- */
 
+u32 dcd_update_max_entries(size_t payload_size);
+size_t dcd_release_build(void *buf, size_t payload_size,
+			 const struct dcd_range *r, u32 nr, u32 *nr_used);
 bool dcd_tag_is_null(const u8 *tag);
+
+/* ---- ranges.c ---- */
+
 int dcd_dc_region_of(const struct dcd_config *cfg, u64 dpa, u64 len,
 		     enum dcd_rej *why);
 int dcd_range_lookup(const struct dcd_range *r, u32 nr, u64 dpa, u64 len);
 
-/* ---- More chain staging and validation ---- */
+/* ---- chain.c: More chain staging, validation and response ---- */
 
 void dcd_chain_reset(struct dcd_chain *c);
 int dcd_chain_stage(struct dcd_chain *c, const struct dcd_event *ev, u64 now);
@@ -497,17 +505,11 @@ bool dcd_chain_expired(const struct dcd_chain *c, u64 now, u64 timeout);
 void dcd_chain_close(struct dcd_chain *c);
 void dcd_chain_validate(struct dcd_chain *c, const struct dcd_validate_ctx *ctx);
 bool dcd_chain_needs_response(const struct dcd_chain *c);
-const char *dcd_rej_str(enum dcd_rej why);
 
-/* ---- Response and release payloads ---- */
-
-u32 dcd_update_max_entries(size_t payload_size);
 size_t dcd_add_rsp_build(const struct dcd_chain *c, void *buf,
 			 size_t payload_size);
-size_t dcd_release_build(void *buf, size_t payload_size,
-			 const struct dcd_range *r, u32 nr, u32 *nr_used);
 
-/* ---- Host extent set ---- */
+/* ---- extent_set.c: the host's extent set ---- */
 
 size_t dcd_extent_set_size(u32 cap);
 void dcd_extent_set_init(struct dcd_extent_set *set, u32 cap);
@@ -517,14 +519,14 @@ int dcd_extent_set_insert(struct dcd_extent_set *set,
 void dcd_extent_set_remove(struct dcd_extent_set *set, u32 slot);
 int dcd_extent_set_find(const struct dcd_extent_set *set, u64 dpa, u64 len);
 
-/* ---- Release matching ---- */
+/* ---- extent_set.c: release matching ---- */
 
 u32 dcd_release_match(const struct dcd_extent_set *set, u64 dpa, u64 len,
 		      u32 *slots, u32 max_slots);
 u32 dcd_release_mark(struct dcd_extent_set *set, const struct dcd_event *ev,
 		     u32 *slots, u32 max_slots);
 
-/* ---- Tag groups: one DAX device per group ---- */
+/* ---- extent_set.c: tag groups, one DAX device per group ---- */
 
 u32 dcd_release_expand(const struct dcd_extent_set *set, u32 *slots, u32 n,
 		       u32 max_slots);
@@ -533,9 +535,8 @@ u32 dcd_group_members(const struct dcd_extent_set *set, u32 slot, u32 *slots,
 enum dcd_grp dcd_group_plan(const struct dcd_extent_set *set, const u32 *slots,
 			    u32 n, const struct dcd_range *committed,
 			    u32 nr_committed, struct dcd_range *span);
-const char *dcd_grp_name(enum dcd_grp g);
 
-/* ---- Reconciliation ---- */
+/* ---- extent_set.c: reconciliation ---- */
 
 int dcd_reconcile(const struct dcd_extent_set *set,
 		  const struct dcd_extent *dev, u32 nr_dev,
@@ -544,4 +545,13 @@ int dcd_reconcile(const struct dcd_extent_set *set,
 		  u8 *dev_class, bool *host_stale,
 		  struct dcd_recon_result *res);
 
-#endif /* __CXL_DCD_EXTENT_LOGIC_H__ */
+/* ---- names.c: the text of the verdicts above ---- */
+
+const char *dcd_config_strerror(enum dcd_cfg_err err);
+const char *dcd_rec_strerror(enum dcd_rec_err err);
+const char *dcd_extlist_strerror(enum dcd_xl_err err);
+const char *dcd_event_type_name(u8 type);
+const char *dcd_rej_str(enum dcd_rej why);
+const char *dcd_grp_name(enum dcd_grp g);
+
+#endif /* __CXL_DCD_LOGIC_H__ */
