@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -573,30 +574,43 @@ int txn_move_start(struct ctx *c, struct session *sa, struct session *sb, uint64
 {
 	struct fm_extent tmp[FM_CLI_MAX_EXTENTS];
 	unsigned int i, region, n;
+	uint64_t *clen;
 	struct fm_move *m;
+	size_t *cand;
 	char b[32];
 
 	*nr = 0;
 	if (fm_ledger_begin(&c->l, c->lock_timeout, &c->e))
 		return cli_fail_e(c, FM_EXIT_FAIL);
+	cand = calloc(c->l.n ? c->l.n : 1, sizeof(*cand));
+	clen = calloc(c->l.n ? c->l.n : 1, sizeof(*clen));
+	if (!cand || !clen) {
+		free(cand);
+		free(clen);
+		fm_ledger_unlock(&c->l);
+		return cli_fail(c, FM_EXIT_FAIL, "out of memory");
+	}
+	/* whole grants of one region adding up to len exactly, in ledger order */
 	for (i = 0; i < sa->geo.nr_regions && *nr == 0; i++) {
-		uint64_t left = len;
-		size_t k;
+		unsigned int nc = 0, pick[FM_MAX_EXTENTS], k;
+		size_t j;
 
 		if (from_region >= 0 && i != (unsigned int)from_region)
 			continue;
-		for (k = 0; k < c->l.n && left && *nr < FM_MAX_EXTENTS; k++) {
-			struct fm_grant *g = &c->l.g[k];
+		for (j = 0; j < c->l.n; j++) {
+			struct fm_grant *g = &c->l.g[j];
 
-			if (session_has(g, sa) && g->region == i && g->state == G_ACCEPTED &&
-			    g->len <= left) {
-				rids[(*nr)++] = g->id;
-				left -= g->len;
+			if (session_has(g, sa) && g->region == i && g->state == G_ACCEPTED) {
+				cand[nc] = j;
+				clen[nc++] = g->len;
 			}
 		}
-		if (left)
-			*nr = 0;
+		*nr = fm_pick_exact(clen, nc, len, FM_MAX_EXTENTS, pick);
+		for (k = 0; k < *nr; k++)
+			rids[k] = c->l.g[cand[pick[k]]].id;
 	}
+	free(cand);
+	free(clen);
 	if (!*nr) {
 		fm_ledger_unlock(&c->l);
 		return cli_fail(c, FM_EXIT_INVALID, "host %s has no accepted grants on %s adding "

@@ -28,6 +28,42 @@
 
 #include "validate.h"
 
+static int pick_from(const uint64_t *len, unsigned int n, unsigned int i, uint64_t left,
+		     unsigned int depth, unsigned int max, unsigned int *pick,
+		     unsigned long *budget)
+{
+	if (!left)
+		return (int)depth;
+	if (depth == max)
+		return -1;
+	for (; i < n; i++) {
+		int r;
+
+		if (!*budget)
+			return -1;
+		(*budget)--;
+		if (!len[i] || len[i] > left)
+			continue;
+		pick[depth] = i;
+		r = pick_from(len, n, i + 1, left - len[i], depth + 1, max, pick, budget);
+		if (r >= 0)
+			return r;
+	}
+	return -1;
+}
+
+unsigned int fm_pick_exact(const uint64_t *len, unsigned int n, uint64_t want,
+			   unsigned int max, unsigned int *pick)
+{
+	unsigned long budget = 1000000;
+	int r;
+
+	if (!want || !max)
+		return 0;
+	r = pick_from(len, n, 0, want, 0, max, pick, &budget);
+	return r > 0 ? (unsigned int)r : 0;
+}
+
 int fm_validate_device(const struct fm_geometry *g, const char *device, struct fm_err *e)
 {
 	if (!g->nr_regions)

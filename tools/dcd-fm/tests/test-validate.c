@@ -65,5 +65,31 @@ int main(void)
 	x[0] = (struct fm_extent){ 0, SZ_2M };
 	x[1] = (struct fm_extent){ SZ_2M, SZ_2M };
 	ok(v(&g, 0, x, 2, NULL), "adjacent extents do not overlap");
+
+	/* fm_pick_exact(): whole grants adding up to a move's length */
+	{
+		const uint64_t M = 1ULL << 20;
+		uint64_t l[20] = { 256 * M, 256 * M, 512 * M };
+		unsigned int p[8], n;
+
+		n = fm_pick_exact(l, 3, 768 * M, 8, p);
+		ok(n == 2 && p[0] == 0 && p[1] == 2,
+		   "256+512 of 256, 256, 512 for 768 MiB (greedy 256+256 fails): %u", n);
+		n = fm_pick_exact(l, 3, 512 * M, 8, p);
+		ok(n == 2 && p[0] == 0 && p[1] == 1, "first fit kept when it works: 256+256 for 512");
+		ok(fm_pick_exact(l, 3, 1024 * M, 8, p) == 3, "all three for 1024 MiB");
+		ok(!fm_pick_exact(l, 3, 640 * M, 8, p), "no combination for 640 MiB: 0");
+		ok(!fm_pick_exact(l, 3, 2048 * M, 8, p), "more than held: 0");
+		ok(!fm_pick_exact(l, 3, 0, 8, p) && !fm_pick_exact(l, 0, 256 * M, 8, p),
+		   "nothing wanted or nothing held: 0");
+		ok(!fm_pick_exact(l, 3, 768 * M, 1, p) && fm_pick_exact(l, 3, 512 * M, 1, p) == 1 &&
+		   p[0] == 2, "at most max grants: 768 needs two, 512 is one");
+		for (i = 0; i < 20; i++)
+			l[i] = 128 * M;
+		l[19] = 1;
+		ok(!fm_pick_exact(l, 20, 9 * 128 * M, 8, p),
+		   "nine of twenty 128 MiB grants exceed 8: 0 (search bounded)");
+		ok(fm_pick_exact(l, 20, 8 * 128 * M, 8, p) == 8 && p[7] == 7, "eight of them: the first 8");
+	}
 	return done();
 }
