@@ -339,11 +339,15 @@ void dcd_region_driver_exit(void)
 	scoped_guard(mutex, &dcd_lock) {
 		dcd_region_unloading = true;
 		list_for_each_entry(ent, &dcd_rgns, node) {
+			/*
+			 * No region may be skipped: left bound, its
+			 * cxl_dax_region would be dax_cxl's once we are gone
+			 * (exposed whole). A few bytes at module exit.
+			 */
 			struct dcd_rgn_entry *t = kzalloc(sizeof(*t),
-							  GFP_KERNEL);
+							  GFP_KERNEL |
+							  __GFP_NOFAIL);
 
-			if (!t)
-				continue;
 			/* the cxl_region above the cxl_dax_region */
 			t->dev = get_device(ent->dev->parent);
 			list_add_tail(&t->node, &todo);
