@@ -342,21 +342,6 @@ int dcd_mon_conflicts(const char *root, void (*warn)(void *arg, const char *msg)
 
 /* ---- kmem at once ---- */
 
-static int read_word(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 int dcd_mon_kmem_wanted(const struct dcd_mon *mon)
 {
 	char p[PATH_MAX], buf[32];
@@ -366,7 +351,7 @@ int dcd_mon_kmem_wanted(const struct dcd_mon *mon)
 		return 0;
 	snprintf(p, sizeof(p), "%s/sys/devices/system/memory/auto_online_blocks",
 		 dcd_root(mon->ctx));
-	return !read_word(p, buf, sizeof(buf)) && !strcmp(buf, "offline");
+	return !util_sysfs_read(p, buf, sizeof(buf)) && !strcmp(buf, "offline");
 }
 
 /*
@@ -378,25 +363,18 @@ int dcd_mon_kmem_wanted(const struct dcd_mon *mon)
 void dcd_mon_kmem_sync(struct dcd_mon *mon, int want)
 {
 	char p[PATH_MAX], buf[8];
-	const char *v = want ? "Y" : "N";
-	FILE *f;
 	int rc;
 
 	if (!want && !mon->kmem_set)
 		return;
 	snprintf(p, sizeof(p), "%s/sys/module/cxl_dcd/parameters/kmem", dcd_root(mon->ctx));
-	if (read_word(p, buf, sizeof(buf)))
+	if (util_sysfs_read(p, buf, sizeof(buf)))
 		return;		/* not loaded: its uevents bring us back */
 	if ((buf[0] == 'Y') == want) {
 		mon->kmem_set = want;
 		return;
 	}
-	f = fopen(p, "w");
-	rc = f ? 0 : -errno;
-	if (f && fputs(v, f) == EOF)
-		rc = -errno;
-	if (f && fclose(f) && !rc)
-		rc = -errno;
+	rc = util_sysfs_write(p, want ? "Y" : "N");
 	if (rc) {
 		if (!mon->kmem_warned)
 			dcd_mon_emit(mon, EV(.event = "kmem-at-once", .result = "failed"),
