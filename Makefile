@@ -38,17 +38,21 @@ include mk/dkms.mk
 # policy, modprobe.d and bash completion lives in mk/install.mk.
 include mk/install.mk
 
-# Throwaway test module for the runner's self-test (selftests/lab/).
-lab-modules: kernel-tree
+# Throwaway test modules (selftests/lab/): lab_splat for the runner's
+# self-test, lab_dcrelease for dc-overlap.py.
+# lab_dcrelease builds with the CXL private headers of the kernel in use
+# (DCD_KHDR, as cxl_dcd does).
+lab-modules: kernel-tree kheaders
 ifeq ($(KOBJ),)
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/lab DCD_KHDR=$(DCD_KHDR) modules
 else ifeq ($(KROOT),)
 	scripts/copy-ksrc selftests/lab $(KOBJ)/selftests/lab
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KOBJ)/selftests/lab modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KOBJ)/selftests/lab DCD_KHDR=$(DCD_KHDR) modules
 else
 	scripts/copy-ksrc selftests/lab $(KOBJ)/selftests/lab
 	scripts/sid-run make -C /usr/src/linux-headers-$(KVER) \
-		M=/lab/$(KOBJ)/selftests/lab modules
+		M=/lab/$(KOBJ)/selftests/lab \
+		DCD_KHDR=$(patsubst $(CURDIR)/%,/lab/%,$(DCD_KHDR)) modules
 endif
 
 image: setup module lab-modules
