@@ -104,7 +104,7 @@ clean: module-clean
 # make pool-soak: selftests/scenarios/fm-pool-soak.py at full length, four
 # pool4 guests and 100 moves between random pairs under load (POOL_MOVES=N,
 # POOL_GUESTS=N to change it); make check runs its short default (3 guests,
-# 4 moves). Figures: Documentation/performance.rst.
+# 10 moves, about 7 minutes here). Figures: Documentation/performance.rst.
 .PHONY: pool-soak
 pool-soak: image tools
 	@POOL_GUESTS=$${POOL_GUESTS:-4} POOL_MOVES=$${POOL_MOVES:-100} \

@@ -17,7 +17,7 @@ moves per minute and the median and p95 of the two halves of a move:
 release with online memory (pool start -> source released) and add ->
 online (offer -> the memory online on the destination).
 
-  POOL_GUESTS=N (default 3), POOL_MOVES=N (default 4), POOL_SEED=N;
+  POOL_GUESTS=N (default 3), POOL_MOVES=N (default 10), POOL_SEED=N;
   POOL_CHECK=sample checks the first and last 2 MiB of every grant instead
   of every byte. `make pool-soak` runs 4 guests and 100 moves."""
 import json
@@ -36,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 FM = os.path.join(ROOT, 'tools', 'dcd-fm', 'dcd-fm')
 DCDCTL = os.path.join(ROOT, 'tools', 'dcdctl', 'dcdctl')
 NG = int(os.environ.get('POOL_GUESTS', '3'))
-MOVES = int(os.environ.get('POOL_MOVES', '4'))
+MOVES = int(os.environ.get('POOL_MOVES', '10'))
 SEED = int(os.environ.get('POOL_SEED', '15'))
 CHECK = os.environ.get('POOL_CHECK', 'full')
 START = 256 * MiB           # each guest's first grant
