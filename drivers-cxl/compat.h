@@ -37,6 +37,14 @@
 #endif
 
 /*
+ * rcu_expedite_gp() and rcu_unexpedite_gp() are exported (GPL) by Tree
+ * RCU, every SMP distro kernel's, from 6.12 on, but declared only in the
+ * private kernel/rcu/rcu.h.
+ */
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+
+/*
  * A memdev without an endpoint port: cxlmd->endpoint is NULL up to 6.12,
  * ERR_PTR(-ENXIO) from creation until cxl_mem attaches it in later kernels
  * (and NULL again after the endpoint is removed).

@@ -99,6 +99,18 @@ bool dcd_kmem;
 module_param_named(kmem, dcd_kmem, bool, 0644);
 MODULE_PARM_DESC(kmem, "Bind new DC DAX devices to kmem at once (default N: devdax)");
 
+/*
+ * device_dax's (and kmem's) probe takes mem_hotplug_lock for writing:
+ * percpu_down_write() -> rcu_sync_enter() waits for a normal RCU grace
+ * period, more than half of the event -> DAX device time (bench). While a
+ * DAX device is created, ask for expedited grace periods instead
+ * (rcu_expedite_gp(), a nesting count; rcupdate.rcu_normal=1 still wins).
+ */
+static bool dcd_expedite_rcu = true;
+module_param_named(expedite_rcu, dcd_expedite_rcu, bool, 0644);
+MODULE_PARM_DESC(expedite_rcu,
+		 "Expedite RCU grace periods while a DAX device probes (default Y)");
+
 /**
  * struct dcd_dax - the DAX device of one extent or merged tag group
  * @adev: cxl_dcd.dax.N, the dax_region's parent
@@ -208,6 +220,7 @@ static int dcd_dax_probe(struct auxiliary_device *adev,
 	struct dev_dax_data data;
 	struct dev_dax *dev_dax;
 	unsigned int align;
+	bool expedite;
 
 	align = IS_ALIGNED(dd->hpa.start | len, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE;
 	if (dd->kmem)
@@ -225,7 +238,12 @@ static int dcd_dax_probe(struct auxiliary_device *adev,
 		.size = len,
 		.memmap_on_memory = true,
 	};
+	expedite = READ_ONCE(dcd_expedite_rcu);
+	if (expedite)
+		rcu_expedite_gp();
 	dev_dax = devm_create_dev_dax(&data);
+	if (expedite)
+		rcu_unexpedite_gp();
 	if (IS_ERR(dev_dax))
 		return PTR_ERR(dev_dax);
 	dcd_bus_watch(dev_dax->dev.bus);
