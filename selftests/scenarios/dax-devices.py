@@ -9,7 +9,8 @@ its extent object; a pattern written through each device lands in the
 backing file at exactly that extent's DPA and nowhere else. No stock path
 (create-device, resize, mapping, region size) reaches anything else. A
 release removes one device while the others keep their data; a module
-reload re-adopts the extents with their devices.
+reload re-adopts the extents with their devices. The three devices are
+created with expedite_rcu=N (the default Y is used everywhere else).
 """
 import json
 import os
@@ -24,13 +25,19 @@ R1 = 256 * MiB
 BLK = 2 * MiB
 
 
-with Scenario('dcd1', plan=33) as s:
+with Scenario('dcd1', plan=34) as s:
     m = s.memdevs['cxl-dcd0']
     rw = build_rw()
     s.load()
     region = s.create_region(m)
     s.ok(region.startswith('region'), 'DC region %s over %s' % (region, m))
     s.ok(dax_devs(s) == [], 'no DAX device before any extent')
+    # these three DAX devices probe without the expedited grace period
+    # (dax.c; every other scenario runs with the default Y)
+    exp = s.guest('cat /sys/module/cxl_dcd/parameters/expedite_rcu; '
+                  'echo N > /sys/module/cxl_dcd/parameters/expedite_rcu; '
+                  'cat /sys/module/cxl_dcd/parameters/expedite_rcu').split()
+    s.ok(exp == ['Y', 'N'], 'expedite_rcu defaults to Y and can be set to N', exp)
     for off, n, r in EXTS:
         s.add([(off, n)], region=r)
     want = sorted(off + r * R1 for off, n, r in EXTS)
@@ -40,6 +47,7 @@ with Scenario('dcd1', plan=33) as s:
     s.ok(devs and sorted(d['size'] for d in devs) == [128 * MiB] * 3,
          '3 DAX devices of 128 MiB (daxctl list)', devs)
     s.ok(devs and all(d.get('mode') == 'devdax' for d in devs), 'all in devdax mode', devs)
+    s.guest('echo Y > /sys/module/cxl_dcd/parameters/expedite_rcu')
     names = {d['chardev'] for d in devs} if devs else set()
     s.ok(got and {v[1] for v in got.values()} == names,
          'each extent object links to its own DAX device (extentX.Y/dax)', got)
