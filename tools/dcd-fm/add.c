@@ -53,7 +53,8 @@ int cmd_add(int argc, char **argv)
 	struct session s;
 	struct ctx c;
 
-	ctx_init(&c, "add");
+	if (ctx_init(&c, "add"))
+		return FM_EXIT_INVALID;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "H:d:r:e:o:l:w::f" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);

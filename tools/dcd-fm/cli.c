@@ -64,7 +64,7 @@ const char *cli_sz(uint64_t v, char *buf)
 	return buf;
 }
 
-void ctx_init(struct ctx *c, const char *cmd)
+int ctx_init(struct ctx *c, const char *cmd)
 {
 	char p[PATH_MAX];
 	const char *s;
@@ -78,8 +78,11 @@ void ctx_init(struct ctx *c, const char *cmd)
 	c->timeout = 10;
 	c->lock_timeout = 60;
 	s = getenv("DCD_FM_TIMEOUT");
-	if (s && atof(s) > 0)
-		c->timeout = atof(s);
+	if (s && fm_parse_seconds(s, false, &c->timeout)) {
+		cli_fail(c, 0, "bad DCD_FM_TIMEOUT '%s' (seconds, 0 < T <= 86400)", s);
+		return -1;
+	}
+	return 0;
 }
 
 void fm_crash_point(const char *name)
@@ -112,15 +115,19 @@ int common_opt(struct ctx *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'L':
+		if (strlen(arg) >= sizeof(c->ledger_path)) {
+			cli_fail(c, 0, "--ledger: name longer than %zu bytes",
+				 sizeof(c->ledger_path) - 1);
+			return -1;
+		}
 		snprintf(c->ledger_path, sizeof(c->ledger_path), "%s", arg);
 		return 1;
 	case 'F':
 		c->hosts_file = arg;
 		return 1;
 	case 'T':
-		c->timeout = atof(arg);
-		if (c->timeout <= 0) {
-			cli_fail(c, 0, "bad --timeout '%s'", arg);
+		if (fm_parse_seconds(arg, false, &c->timeout)) {
+			cli_fail(c, 0, "bad --timeout '%s' (seconds, 0 < T <= 86400)", arg);
 			return -1;
 		}
 		return 1;
@@ -140,8 +147,8 @@ int common_opt(struct ctx *c, int opt, const char *arg)
 int cli_parse_wait(struct ctx *c, const char *arg, double *wait)
 {
 	*wait = DEFAULT_WAIT;
-	if (arg && (*wait = atof(arg)) <= 0) {
-		cli_fail(c, 0, "bad --wait '%s' (seconds)", arg);
+	if (arg && fm_parse_seconds(arg, false, wait)) {
+		cli_fail(c, 0, "bad --wait '%s' (seconds, 0 < T <= 86400)", arg);
 		return -1;
 	}
 	return 0;
@@ -152,6 +159,8 @@ static int parse_extent(struct ctx *c, const char *arg, struct fm_extent *x)
 {
 	char buf[128], *colon;
 
+	if (strlen(arg) >= sizeof(buf))
+		goto bad;
 	snprintf(buf, sizeof(buf), "%s", arg);
 	colon = strchr(buf, ':');
 	if (!colon)

@@ -94,7 +94,8 @@ int cli_fail(struct ctx *c, int code, const char *fmt, ...) __attribute__((forma
 int cli_fail_e(struct ctx *c, int code);
 void cli_note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cli_sz(uint64_t v, char *buf);	/* buf: 32 bytes */
-void ctx_init(struct ctx *c, const char *cmd);
+/* <0: a bad $DCD_FM_TIMEOUT (reported) */
+int ctx_init(struct ctx *c, const char *cmd);
 int cli_ledger_open(struct ctx *c);
 /*
  * Test hook: DCD_FM_CRASH_AT=<name> makes dcd-fm SIGKILL itself at that

@@ -59,6 +59,9 @@ struct fm_geometry {
 /* util.c */
 int fm_parse_size(const char *s, uint64_t *out);
 int fm_parse_u64(const char *s, uint64_t *out);
+#define FM_MAX_SECONDS 86400.0
+/* 0, -EINVAL (not "D[.D]") or -ERANGE (0 without @zero_ok, or above a day) */
+int fm_parse_seconds(const char *s, bool zero_ok, double *out);
 const char *fm_size_str(uint64_t v, char *buf, size_t len);
 size_t fm_b64_encode(const void *in, size_t n, char *out);	/* out: 4*((n+2)/3)+1 */
 int fm_b64_decode(const char *in, size_t n, void *out, size_t *outlen);

@@ -251,7 +251,8 @@ int cmd_list(int argc, char **argv)
 	size_t i;
 	int opt, rc;
 
-	ctx_init(&c, "list");
+	if (ctx_init(&c, "list"))
+		return FM_EXIT_INVALID;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "H:d:aRm" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);

@@ -57,7 +57,8 @@ int cmd_pool(int argc, char **argv)
 	struct ctx c;
 	char b[32];
 
-	ctx_init(&c, "pool");
+	if (ctx_init(&c, "pool"))
+		return FM_EXIT_INVALID;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "l:w::" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);

@@ -165,7 +165,8 @@ int cmd_recover(int argc, char **argv)
 	struct ctx c;
 	size_t i;
 
-	ctx_init(&c, "recover");
+	if (ctx_init(&c, "recover"))
+		return FM_EXIT_INVALID;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "w::" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);
@@ -179,9 +180,9 @@ int cmd_recover(int argc, char **argv)
 				return FM_EXIT_INVALID;
 			break;
 		case 'G':
-			grace = atof(optarg);
-			if (grace < 0 || (grace == 0 && strcmp(optarg, "0")))
-				return cli_fail(&c, FM_EXIT_INVALID, "bad --grace '%s'", optarg);
+			if (fm_parse_seconds(optarg, true, &grace))
+				return cli_fail(&c, FM_EXIT_INVALID, "bad --grace '%s' (seconds, "
+						"0 <= T <= 86400)", optarg);
 			break;
 		case 'h': fputs(recover_usage, stdout); return FM_EXIT_OK;
 		default: fputs(recover_usage, stderr); return FM_EXIT_INVALID;

@@ -53,7 +53,8 @@ int cmd_release(int argc, char **argv)
 	struct ctx c;
 	size_t k;
 
-	ctx_init(&c, "release");
+	if (ctx_init(&c, "release"))
+		return FM_EXIT_INVALID;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "H:d:r:e:o:l:g:w::f" COMMON_SHORT, opts, NULL)) != -1) {
 		rc = common_opt(&c, opt, optarg);

@@ -36,6 +36,35 @@ int fm_parse_size(const char *s, uint64_t *out)
 	return util_parse_size(s, out, NULL);
 }
 
+/*
+ * Seconds for --wait, --timeout, --grace and $DCD_FM_TIMEOUT: decimal
+ * digits with an optional fraction ("30", "0.5", ".5"), at most a day.
+ * strtod() alone would take "5x" as 5, "nan", "inf", "1e9", " 5" and hex
+ * floats; none of them is a number of seconds a person meant.
+ */
+int fm_parse_seconds(const char *s, bool zero_ok, double *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	size_t frac = 0;
+	char *end;
+	double v;
+
+	if (s[digits] == '.')
+		frac = strspn(s + digits + 1, "0123456789");
+	if (!digits && !frac)
+		return -EINVAL;
+	if (s[digits + (s[digits] == '.' ? 1 + frac : 0)])
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end)
+		return -EINVAL;
+	if (v > FM_MAX_SECONDS || (v == 0 && !zero_ok))
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
 /* "256.00 MiB (268.44 MB)" */
 const char *fm_size_str(uint64_t v, char *buf, size_t len)
 {

@@ -101,6 +101,16 @@ int main(void)
 	ok(run("add -H a -l 2M") == 2 && one_error() && strstr(err, "hosts file"),
 	   "an unknown host name without a hosts file: exit 2");
 	ok(run("add -H a=%s -l 2M --wait=x", A.dir) == 2 && one_error(), "a bad --wait: exit 2");
+	sent = A.dc_cmds;
+	ok(run("add -H a=%s -l 2M --wait=5x", A.dir) == 2 && one_error() &&
+	   run("release -H a=%s -e 0:2M --wait=nan", A.dir) == 2 && one_error() &&
+	   run("add -H a=%s -l 2M --timeout inf", A.dir) == 2 && one_error() &&
+	   run("recover --grace=1e3") == 2 && one_error() && A.dc_cmds == sent,
+	   "seconds with trailing text, nan, inf or an exponent: exit 2, nothing sent");
+	setenv("DCD_FM_TIMEOUT", "5x", 1);
+	ok(run("list") == 2 && one_error() && strstr(err, "DCD_FM_TIMEOUT"),
+	   "a bad DCD_FM_TIMEOUT: exit 2, named");
+	unsetenv("DCD_FM_TIMEOUT");
 
 	/* invalid requests: refused before anything reaches the device */
 	sent = A.dc_cmds;

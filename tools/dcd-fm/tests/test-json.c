@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* dcd-fm: JSON output and size parsing */
+/* dcd-fm: JSON output, size and seconds parsing */
 #include <errno.h>
 #include <string.h>
 
@@ -11,7 +11,13 @@ int main(void)
 	struct fm_grant g = { .id = 7, .host = "a", .workdir = "/w/a", .device = "cxl-dcd0",
 			      .region = 1, .offset = 0, .dpa = 256ULL << 20, .len = 256ULL << 20,
 			      .state = G_RELEASE_PENDING, .updated = "2025-01-01T00:00:00Z" };
+	static const char * const bad_secs[] = {
+		"", ".", "5x", "x", " 5", "5 ", "-1", "+1", "nan", "inf", "1e3", "0x10",
+		"1.5.2", "1,5", "5.x",
+	};
 	json_object *o, *v;
+	unsigned int i, refused = 0;
+	double d = -1;
 	char buf[64];
 	uint64_t x;
 
@@ -40,5 +46,21 @@ int main(void)
 	ok(fm_parse_size("-2M", &x) < 0 && fm_parse_size("12Q", &x) < 0 &&
 	   fm_parse_size("", &x) < 0 && fm_parse_size("99999999999T", &x) < 0,
 	   "negative, unknown suffix, empty and overflowing sizes are refused");
+	ok(fm_parse_seconds("30", false, &d) == 0 && d == 30, "30 seconds parse");
+	ok(fm_parse_seconds("0.5", false, &d) == 0 && d == 0.5 &&
+	   fm_parse_seconds(".25", false, &d) == 0 && d == 0.25, "fractions of a second parse");
+	ok(fm_parse_seconds("86400", false, &d) == 0 && d == 86400 &&
+	   fm_parse_seconds("86400.5", false, &d) == -ERANGE, "at most a day");
+	ok(fm_parse_seconds("0", false, &d) == -ERANGE && fm_parse_seconds("0.0", true, &d) == 0 &&
+	   d == 0, "zero only where it is allowed");
+	for (i = 0; i < sizeof(bad_secs) / sizeof(bad_secs[0]); i++) {
+		d = -1;
+		if (fm_parse_seconds(bad_secs[i], true, &d) == -EINVAL && d == -1)
+			refused++;
+		else
+			ksft_print_msg("'%s' was taken as %g seconds\n", bad_secs[i], d);
+	}
+	ok(refused == sizeof(bad_secs) / sizeof(bad_secs[0]),
+	   "trailing text, blanks, signs, nan, inf, exponents and hex are refused");
 	return done();
 }
