@@ -105,9 +105,14 @@ int cmd_add(int argc, char **argv)
 		uint64_t total = 0;
 		char b[32];
 
-		fm_ledger_load(&c.l, &c.e);
-		for (i = 0; i < nids; i++)
-			total += fm_ledger_get(&c.l, ids[i])->len;
+		/* the sizes placed, for the note; the offer is out whatever this reads */
+		if (!fm_ledger_load(&c.l, &c.e)) {
+			for (i = 0; i < nids; i++) {
+				const struct fm_grant *g = fm_ledger_get(&c.l, ids[i]);
+
+				total += g ? g->len : 0;
+			}
+		}
 		cli_note(&c, "offered %s in %u extent%s to %s/%s", cli_sz(total, b), nids,
 		     nids == 1 ? "" : "s", s.host.name, s.device);
 		if (t.wait > 0) {

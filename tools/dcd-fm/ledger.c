@@ -236,14 +236,15 @@ static struct fm_move *grow_moves(struct fm_ledger *l)
 	return &l->m[l->nm++];
 }
 
-static int get_ids(json_object *o, const char *k, unsigned int *ids, unsigned int *n)
+static int get_ids(json_object *o, const char *k, unsigned int *ids, unsigned int *n,
+		   size_t max)
 {
 	json_object *a;
 	size_t i;
 
 	*n = 0;
 	if (!json_object_object_get_ex(o, k, &a) || !json_object_is_type(a, json_type_array) ||
-	    json_object_array_length(a) > FM_MAX_EXTENTS)
+	    json_object_array_length(a) > max)
 		return -EINVAL;
 	for (i = 0; i < json_object_array_length(a); i++) {
 		json_object *v = json_object_array_get_idx(a, i);
@@ -293,7 +294,8 @@ static int parse_move(json_object *o, struct fm_move *m)
 	if (get_u64(o, "length", &m->len) || !m->len || get_u64(o, "attempts", &u) || u > 100)
 		return -EINVAL;
 	m->attempts = (unsigned int)u;
-	if (get_ids(o, "release", m->rel, &m->nrel) || get_ids(o, "add", m->add, &m->nadd))
+	if (get_ids(o, "release", m->rel, &m->nrel, FM_MAX_EXTENTS) ||
+	    get_ids(o, "add", m->add, &m->nadd, FM_MOVE_ADD_MAX))
 		return -EINVAL;
 	return 0;
 }

@@ -54,6 +54,8 @@ struct fm_grant {
 };
 
 #define FM_MOVE_ATTEMPTS 2	/* offers to B before a move fails */
+/* B's grants of a move: what earlier offers got accepted, and the latest offer */
+#define FM_MOVE_ADD_MAX (FM_MOVE_ATTEMPTS * FM_MAX_EXTENTS)
 
 /* A move (dcd-fm pool): grants of host A released, then the same length added to B */
 enum fm_mstate {
@@ -75,7 +77,8 @@ struct fm_move {
 	unsigned int host_id;
 	uint64_t len;
 	unsigned int rel[FM_MAX_EXTENTS], nrel;	/* A's grants */
-	unsigned int add[FM_MAX_EXTENTS], nadd;	/* B's grants (latest attempt) */
+	/* B's grants: those earlier offers got accepted, then the latest offer */
+	unsigned int add[FM_MOVE_ADD_MAX], nadd;
 	unsigned int attempts;		/* offers made to B */
 	enum fm_mstate state;
 	char note[200];			/* why it is where it is */

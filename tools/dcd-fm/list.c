@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
@@ -195,10 +196,16 @@ static unsigned int reconcile_dev(struct ctx *c, const struct devgroup *dg, bool
 unsigned int reconcile_all(struct ctx *c, const struct fm_host *h, const char *device,
 			   bool all, json_object *arr)
 {
-	struct devgroup groups[64];
 	unsigned int ng = 0, problems = 0;
+	struct devgroup *groups;
 	size_t i, k;
 
+	/* at most one device per grant, and h's */
+	groups = calloc(c->l.n + 1, sizeof(*groups));
+	if (!groups) {
+		fprintf(stderr, "dcd-fm %s: out of memory: no device was checked\n", c->cmd);
+		return 1;
+	}
 	if (h && h->dir[0]) {
 		snprintf(groups[0].host, sizeof(groups[0].host), "%s", h->name);
 		snprintf(groups[0].dir, sizeof(groups[0].dir), "%s", h->dir);
@@ -217,7 +224,7 @@ unsigned int reconcile_all(struct ctx *c, const struct fm_host *h, const char *d
 			if (!strcmp(groups[k].dir, g->workdir) &&
 			    !strcmp(groups[k].device, g->device))
 				break;
-		if (k < ng || ng == 64)
+		if (k < ng)
 			continue;
 		snprintf(groups[ng].host, sizeof(groups[ng].host), "%s", g->host);
 		snprintf(groups[ng].dir, sizeof(groups[ng].dir), "%s", g->workdir);
@@ -226,6 +233,7 @@ unsigned int reconcile_all(struct ctx *c, const struct fm_host *h, const char *d
 	}
 	for (k = 0; k < ng; k++)
 		problems += reconcile_dev(c, &groups[k], all, arr);
+	free(groups);
 	txn_moves_follow(&c->l);
 	return problems;
 }

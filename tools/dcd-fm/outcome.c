@@ -266,9 +266,9 @@ enum fm_outcome fm_classify_add(const struct fm_host_view *v, uint64_t dpa, uint
 		return O_ACCEPTED;
 	switch (dev_state) {
 	case FM_DEV_ACCEPTED:	/* only the host can have accepted it */
+	case FM_DEV_PARTIAL:	/* part of it: the range is not free, keep it reserved */
 		return O_ACCEPTED;
 	case FM_DEV_FREE:
-	case FM_DEV_PARTIAL:
 		return O_REJECTED;
 	case FM_DEV_PENDING:
 	default:
@@ -283,10 +283,12 @@ enum fm_outcome fm_classify_release(const struct fm_host_view *v, uint64_t dpa, 
 
 	if (h && h->state == H_RELEASE_PENDING)
 		return O_RELEASE_PENDING;
-	if (v && !h && !fm_view_dev_overlaps(v, dpa, len) &&
-	    (dev_state < 0 || dev_state == FM_DEV_FREE))
-		return O_RELEASED;
-	if (!v && dev_state == FM_DEV_FREE)
+	/*
+	 * Released only when the device says the range is free: the host
+	 * forgets an extent once it sent Release DC, even if the device did
+	 * not take it (the module retries), so the host alone cannot tell.
+	 */
+	if (dev_state == FM_DEV_FREE && (!v || (!h && !fm_view_dev_overlaps(v, dpa, len))))
 		return O_RELEASED;
 	return O_WAITING;
 }

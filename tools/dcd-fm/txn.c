@@ -20,15 +20,47 @@
 #include "cli.h"
 #include "validate.h"
 
+/*
+ * The state an observed outcome gives a grant now in state cur. Waiting
+ * happens without the ledger lock, so another dcd-fm may have moved the
+ * grant on meanwhile (list -R settled the offer and a release started, or
+ * another waiter recorded "released"): an outcome is only written over the
+ * states it can follow, never over a newer one.
+ */
 enum fm_gstate txn_outcome_state(enum fm_outcome o, enum fm_gstate cur)
 {
+	bool offer = cur == G_ADDING || cur == G_OFFERED;
+	bool release = cur == G_RELEASING || cur == G_RELEASE_REQUESTED ||
+		       cur == G_RELEASE_PENDING;
+
 	switch (o) {
-	case O_ACCEPTED: return G_ACCEPTED;
-	case O_REJECTED: return G_REJECTED;
-	case O_RELEASED: return G_RELEASED;
-	case O_RELEASE_PENDING: return G_RELEASE_PENDING;
+	case O_ACCEPTED: return offer ? G_ACCEPTED : cur;
+	case O_REJECTED: return offer ? G_REJECTED : cur;
+	case O_RELEASED: return release ? G_RELEASED : cur;
+	case O_RELEASE_PENDING: return release ? G_RELEASE_PENDING : cur;
 	default: return cur;
 	}
+}
+
+/*
+ * B's grants of move m that it accepted (ids into keep[], at most
+ * FM_MOVE_ADD_MAX); returns how many, their length in *len.
+ */
+static unsigned int move_accepted(struct fm_ledger *l, const struct fm_move *m,
+				  unsigned int *keep, uint64_t *len)
+{
+	unsigned int k, n = 0;
+
+	*len = 0;
+	for (k = 0; k < m->nadd; k++) {
+		const struct fm_grant *g = fm_ledger_get(l, m->add[k]);
+
+		if (g && g->state == G_ACCEPTED) {
+			keep[n++] = g->id;
+			*len += g->len;
+		}
+	}
+	return n;
 }
 
 /*
@@ -65,9 +97,10 @@ void txn_moves_follow(struct fm_ledger *l)
 		if (acc == m->nadd)
 			fm_move_set_state(m, M_DONE, "moved");
 		else if (acc + rej == m->nadd && m->attempts >= FM_MOVE_ATTEMPTS)
-			fm_move_set_state(m, M_FAILED, "host %s rejected %u of %u extents: the "
+			fm_move_set_state(m, M_FAILED, "host %s rejected %u of %u extents: %s "
 					  "capacity is free on %s's device", m->to, rej, m->nadd,
-					  m->to);
+					  acc ? "it keeps those it accepted, the rest of the" :
+					  "the", m->to);
 	}
 }
 
@@ -102,7 +135,14 @@ int txn_wait(struct ctx *c, struct session *s, bool add, const unsigned int *ids
 	if (rc)
 		return cli_fail_e(c, FM_EXIT_FAIL);
 	for (i = 0; i < n; i++) {
-		gs[i] = *fm_ledger_get(&c->l, ids[i]);
+		const struct fm_grant *g = fm_ledger_get(&c->l, ids[i]);
+
+		if (!g) {
+			fm_ledger_unlock(&c->l);
+			return cli_fail(c, FM_EXIT_FAIL, "grant %u is no longer in the ledger "
+					"(another dcd-fm pruned it)", ids[i]);
+		}
+		gs[i] = *g;
 		pending_since[i] = 0;
 	}
 	fm_ledger_unlock(&c->l);
@@ -230,7 +270,9 @@ static struct fm_grant *settle_offers(struct ctx *c, struct session *s)
 		ds = session_probe(s, g, &e);
 		if (ds == FM_DEV_ACCEPTED)
 			fm_grant_set_state(g, G_ACCEPTED);
-		else if (ds == FM_DEV_FREE || ds == FM_DEV_PARTIAL)
+		else if (ds == FM_DEV_PARTIAL)	/* holds part: keep it reserved */
+			fm_grant_set_state(g, G_ACCEPTED);
+		else if (ds == FM_DEV_FREE)
 			fm_grant_set_state(g, G_REJECTED);
 		else if (ds == FM_DEV_PENDING)
 			fm_grant_set_state(g, G_OFFERED);
@@ -335,7 +377,9 @@ int txn_add(struct ctx *c, struct session *s, unsigned int host_id, int want_reg
 {
 	double busy_until = fm_now() + c->busy_wait;
 	unsigned int i, region = want_region < 0 ? 0 : (unsigned int)want_region;
+	unsigned int keep[FM_MOVE_ADD_MAX], nkeep = 0;
 	struct fm_move *m = NULL;
+	uint64_t kept;
 	struct fm_grant *g;
 	char b[32];
 	int rc;
@@ -345,6 +389,7 @@ again:
 	if (rc)
 		return cli_fail_e(c, FM_EXIT_FAIL);
 	g = settle_offers(c, s);
+	txn_moves_follow(&c->l);	/* a settled offer may have finished a move */
 	if (g && !force) {
 		if (fm_now() < busy_until) {
 			fm_ledger_commit(&c->l, &c->e);
@@ -363,6 +408,22 @@ again:
 				  move_id, m ? fm_mstate_name(m->state) : "gone");
 			goto invalid;
 		}
+		/*
+		 * Offer only what B does not hold yet: an earlier offer that B
+		 * accepted in part (or that another dcd-fm saw accepted) stays
+		 * the move's, so B never gets more than A gave up.
+		 */
+		nkeep = move_accepted(&c->l, m, keep, &kept);
+		if (kept >= m->len) {
+			fm_move_set_state(m, M_DONE, "moved");
+			*nids = 0;
+			cli_note(c, "move %u: %s already holds all of it", move_id, m->to);
+			if (fm_ledger_commit(&c->l, &c->e))
+				return cli_fail_e(c, FM_EXIT_FAIL);
+			return FM_EXIT_OK;
+		}
+		auto_len = m->len - kept;
+		n = 0;
 	}
 	if (auto_len) {
 		rc = txn_place(c, s, want_region, auto_len, &region, x, &n);
@@ -402,10 +463,11 @@ again:
 	*nids = n;
 	if (m) {
 		m = fm_ledger_move(&c->l, move_id);	/* fm_ledger_new may have moved it */
-		memcpy(m->add, ids, n * sizeof(ids[0]));
-		m->nadd = n;
+		memcpy(m->add, keep, nkeep * sizeof(keep[0]));
+		memcpy(m->add + nkeep, ids, n * sizeof(ids[0]));
+		m->nadd = nkeep + n;
 		m->attempts++;
-		fm_move_set_state(m, M_ADDING, "offering %s to %s", cli_sz(m->len, b), m->to);
+		fm_move_set_state(m, M_ADDING, "offering %s to %s", cli_sz(auto_len, b), m->to);
 	}
 	rc = fm_ledger_save(&c->l, &c->e);
 	if (rc) {
@@ -670,7 +732,7 @@ int txn_move_add(struct ctx *c, struct session *sb, unsigned int move_id, double
 	c->busy_wait = wait;
 	rc = txn_add(c, sb, m.host_id, m.to_region, x, 0, m.len, false, move_id, aids, na);
 	c->busy_wait = 0;
-	if (rc)
+	if (rc || !*na)
 		return rc;
 	return txn_wait(c, sb, true, aids, *na, wait, res);
 }

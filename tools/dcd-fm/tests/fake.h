@@ -34,6 +34,7 @@ struct fake {
 	pthread_mutex_t lock;
 	unsigned char accepted[FK_BLOCKS], pending[FK_BLOCKS], relreq[FK_BLOCKS];
 	int host_mode, rel_mode;
+	int accept_blocks;			/* FK_ACCEPT: only blocks below (0: all) */
 	int adds, releases, events_sent;	/* successful DC commands */
 	int dc_cmds;				/* DC commands received */
 	int silent;				/* QMP: never answer */
@@ -270,7 +271,8 @@ static void fk_host_step(struct fake *f)
 	for (b = 0; b < FK_BLOCKS; b++) {
 		if (f->pending[b] && f->host_mode != FK_IGNORE) {
 			f->pending[b] = 0;
-			f->accepted[b] = f->host_mode == FK_ACCEPT;
+			f->accepted[b] = f->host_mode == FK_ACCEPT &&
+					 (!f->accept_blocks || b < f->accept_blocks);
 		}
 		if (f->relreq[b] && f->rel_mode == FK_RELEASE) {
 			f->relreq[b] = 0;

@@ -8,7 +8,8 @@
  * range is granted twice, the ledger's accepted grants are exactly what
  * each device has accepted, nothing is left pending, list -R agrees.
  * Then: a move stopped by a pending release is finished by recover once
- * the host let go; two moves started at once for the same grant are
+ * the host let go; a move whose offer B accepted in part is finished by
+ * offering only the rest; two moves started at once for the same grant are
  * serialized by the ledger lock (one moves, the other finds nothing); two
  * orchestrators moving capacity in opposite directions at the same time
  * end consistent. $DCD_FM names the binary.
@@ -68,6 +69,7 @@ static void reset(struct fake *f)
 	memset(f->relreq, 0, sizeof(f->relreq));
 	f->host_mode = FK_ACCEPT;
 	f->rel_mode = FK_RELEASE;
+	f->accept_blocks = 0;
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -194,6 +196,22 @@ static void backend(const char *name, const char *url_base)
 	r2 = run("", "recover --wait=5");
 	ok(r2 == 0 && consistent(0, 32, why, sizeof(why)),
 	   "%s: recover after A let go finishes the move (%s)", name, why);
+
+	/* B accepts one of the two extents offered: recover offers only the rest */
+	reset(&A);
+	reset(&B);
+	snprintf(ledger, sizeof(ledger), "%s-%s-partial", url_base, name);
+	run("", "add -H a=%s -r 0 -o 0 -l 64M --wait=5", A.dir);
+	run("", "add -H b=%s -r 0 -o 32M -l 32M --wait=5", B.dir);
+	B.accept_blocks = 16;	/* [0, 32M) of the offer [0, 32M) + [64M, 96M) */
+	rc = run("", "pool --from a=%s --to b=%s -l 64M --wait=5", A.dir, B.dir);
+	ok(rc == 3 && strstr(err, "rejected 1 of 2"),
+	   "%s: B accepts 32 of the 64 MiB offered: exit 3, the move stays open", name);
+	B.accept_blocks = 0;
+	r2 = run("", "recover --wait=5");
+	ok(r2 == 0 && consistent(0, 48, why, sizeof(why)),
+	   "%s: recover offers B only the 32 MiB it lacks: 96 MiB on B in all (%s)", name, why);
+	ok(run("", "list -m -a") == 0 && strstr(out, "\"done\""), "%s: the move is done", name);
 
 	/* two moves at once for the same grant: serialized, one moves */
 	reset(&A);

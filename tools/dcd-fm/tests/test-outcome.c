@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "hostview.h"
 #include "outcome.h"
 #include "tap.h"
@@ -140,8 +141,8 @@ int main(void)
 	   "add: still pending on the device -> waiting");
 	ok(fm_classify_add(&v, 256 * M, 128 * M, FM_DEV_FREE) == O_REJECTED,
 	   "add: neither listed nor pending -> rejected");
-	ok(fm_classify_add(&v, 256 * M, 128 * M, FM_DEV_PARTIAL) == O_REJECTED,
-	   "add: partly accepted and no longer pending -> rejected");
+	ok(fm_classify_add(&v, 256 * M, 128 * M, FM_DEV_PARTIAL) == O_ACCEPTED,
+	   "add: partly accepted -> accepted: the range stays reserved (list -R reports it)");
 	ok(fm_classify_add(NULL, 256 * M, 128 * M, FM_DEV_ACCEPTED) == O_ACCEPTED,
 	   "add: no host view but the device has it accepted -> accepted");
 	ok(fm_classify_add(NULL, 256 * M, 128 * M, -1) == O_WAITING,
@@ -154,6 +155,19 @@ int main(void)
 	   "release: gone from host and device -> released");
 	ok(fm_classify_release(&v, 300 * M, 2 * M, FM_DEV_ACCEPTED) == O_WAITING,
 	   "release: gone from the host lists but the device still has it -> waiting");
+	ok(fm_classify_release(&v, 300 * M, 2 * M, -1) == O_WAITING &&
+	   fm_classify_release(NULL, 300 * M, 2 * M, -1) == O_WAITING,
+	   "release: gone from the host lists, the device not asked -> waiting");
+	ok(txn_outcome_state(O_ACCEPTED, G_OFFERED) == G_ACCEPTED &&
+	   txn_outcome_state(O_REJECTED, G_ADDING) == G_REJECTED &&
+	   txn_outcome_state(O_RELEASED, G_RELEASE_PENDING) == G_RELEASED &&
+	   txn_outcome_state(O_RELEASE_PENDING, G_RELEASE_REQUESTED) == G_RELEASE_PENDING,
+	   "an outcome moves a grant on from the states it follows");
+	ok(txn_outcome_state(O_ACCEPTED, G_RELEASE_REQUESTED) == G_RELEASE_REQUESTED &&
+	   txn_outcome_state(O_ACCEPTED, G_RELEASED) == G_RELEASED &&
+	   txn_outcome_state(O_RELEASE_PENDING, G_RELEASED) == G_RELEASED &&
+	   txn_outcome_state(O_REJECTED, G_ACCEPTED) == G_ACCEPTED,
+	   "an outcome seen before another dcd-fm moved the grant on never overwrites it");
 	fm_view_free(&v);
 
 	ok(fm_view_parse("memdev mem0\ndevice_extents\nhost_extents\nend\n", &v, &e) == 0 &&
