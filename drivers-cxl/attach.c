@@ -112,12 +112,14 @@ u32 __dcd_region_detach(struct dcd_dev *dcd, struct dcd_region_ctx *rgn,
 
 /**
  * __dcd_extents_orphan_all() - remove every extent device of a memdev
- * @dcd: memdev state, dcd->lock held
+ * @dcd: memdev state, dcd->lock held, and dcd_lock: it clears rgn->dcd,
+ *	which region removal reads under dcd_lock alone
  */
 void __dcd_extents_orphan_all(struct dcd_dev *dcd)
 {
 	struct dcd_region_ctx *rgn, *next;
 
+	lockdep_assert_held(&dcd_lock);
 	list_for_each_entry_safe(rgn, next, &dcd->regions, node) {
 		__dcd_region_detach(dcd, rgn, false);
 		rgn->dcd = NULL;

@@ -383,8 +383,9 @@ struct dcd_dev {
 	const struct dcd_ops *ops;
 };
 
-/* extdev.c: the dcd guard's unlock */
+/* extdev.c: the dcd guard's unlock, and a lock/unlock for it alone */
 void dcd_unlock(struct dcd_dev *dcd);
+void dcd_unregister_dead(struct dcd_dev *dcd);
 
 /*
  * dcd->lock is taken and dropped through these guards only.
@@ -503,9 +504,9 @@ void dcd_dax_get(struct dcd_dax *dd);
 void dcd_dax_put(struct dcd_dax *dd);
 const char *dcd_dax_name(struct dcd_dax *dd);
 void dcd_dax_retire(struct dcd_dax *dd, bool gone);
-bool dcd_dax_is_gone(const struct dcd_dax *dd);
 void dcd_dax_unlink(struct dcd_extent_dev *edev);
 struct dcd_dax *__dcd_dax_find(struct dcd_dev *dcd, u64 dpa, u64 len);
+u32 __dcd_dax_count(struct dcd_dev *dcd, u64 dpa, u64 len, bool *gone);
 struct dcd_dax *__dcd_dax_first(struct dcd_dev *dcd);
 struct dcd_dax *__dcd_dax_next_gone(struct dcd_dev *dcd, struct dcd_dax *prev);
 bool __dcd_dax_gone_left(struct dcd_dev *dcd);
@@ -522,6 +523,8 @@ void dcd_release_teardown(struct dcd_dev *dcd);
 int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
 		       bool queue);
 void __dcd_retry_releases(struct dcd_dev *dcd);
+bool __dcd_retry_overlaps(struct dcd_dev *dcd, u64 dpa, u64 len);
+void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r);
 
 /* region.c */
 int dcd_region_driver_init(void);
@@ -538,7 +541,9 @@ extern const char * const dcd_counter_names[DCD_CNT_NR];
 
 /* fault.c */
 extern u32 dcd_delay_ms[DCD_DELAY_NR];
+extern u32 dcd_fail_release_dc;
 void dcd_fault_delay(enum dcd_delay which);
+bool dcd_fault_fail_release(void);
 
 /* mbox.c */
 int dcd_mbox_send(struct cxl_mailbox *mbox, u16 opcode, const void *in,

@@ -538,18 +538,6 @@ void dcd_dax_retire(struct dcd_dax *dd, bool gone)
 }
 
 /**
- * dcd_dax_is_gone() - must the DAX device be fenced even in use
- * @dd: the DAX device
- *
- * Context: dcd->lock held.
- * Return: &dcd_dax.gone.
- */
-bool dcd_dax_is_gone(const struct dcd_dax *dd)
-{
-	return dd->gone;
-}
-
-/**
  * __dcd_dax_gone_left() - does a DAX device of gone capacity remain
  * @dcd: memdev state, dcd->lock held
  *
@@ -606,6 +594,33 @@ struct dcd_dax *__dcd_dax_find(struct dcd_dev *dcd, u64 dpa, u64 len)
 		if (dd->dpa.start <= dpa + len - 1 && dd->dpa.end >= dpa)
 			return dd;
 	return NULL;
+}
+
+/**
+ * __dcd_dax_count() - how many DAX devices map a DPA range of a memdev
+ * @dcd: memdev state, dcd->lock held
+ * @dpa: start
+ * @len: length
+ * @gone: set if one of them is a DAX device whose capacity is gone
+ *
+ * Return: the number of DAX devices (not deleted) overlapping the range.
+ */
+u32 __dcd_dax_count(struct dcd_dev *dcd, u64 dpa, u64 len, bool *gone)
+{
+	struct dcd_dax *dd;
+	u32 n = 0;
+
+	lockdep_assert_held(&dcd->lock);
+	*gone = false;
+	if (!len)
+		return 0;
+	list_for_each_entry(dd, &dcd->daxs, dnode) {
+		if (dd->dpa.start > dpa + len - 1 || dd->dpa.end < dpa)
+			continue;
+		*gone |= dd->gone;
+		n++;
+	}
+	return n;
 }
 
 /**

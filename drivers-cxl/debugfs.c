@@ -223,6 +223,29 @@ static const struct file_operations dcd_inject_tag_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * Test hook, debugfs memX/resync (root only, write only): a write makes the
+ * event work re-read the device's extent list and reconcile, as after a DC
+ * event log overflow.
+ */
+static ssize_t dcd_resync_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct dcd_dev *dcd = file->private_data;
+
+	scoped_cond_guard(dcd_keep_intr, return -EINTR, dcd)
+		dcd->resync = true;
+	dcd->ops->kick(dcd);
+	return len;
+}
+
+static const struct file_operations dcd_resync_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = dcd_resync_write,
+	.llseek = noop_llseek,
+};
+
 /**
  * dcd_debugfs_init() - create /sys/kernel/debug/cxl_dcd and its delay knobs
  *
@@ -235,6 +258,8 @@ void dcd_debugfs_init(void)
 			   &dcd_delay_ms[DCD_DELAY_RELEASE]);
 	debugfs_create_u32("delay_fence_ms", 0600, dcd_dbg_root,
 			   &dcd_delay_ms[DCD_DELAY_FENCE]);
+	debugfs_create_u32("fail_release_dc", 0600, dcd_dbg_root,
+			   &dcd_fail_release_dc);
 }
 
 /**
@@ -265,6 +290,7 @@ void dcd_debugfs_add(struct dcd_dev *dcd)
 	debugfs_create_file("chain", 0400, d, dcd, &chain_fops);
 	debugfs_create_file("counters", 0400, d, dcd, &counters_fops);
 	debugfs_create_file("inject_tag", 0600, d, dcd, &dcd_inject_tag_fops);
+	debugfs_create_file("resync", 0200, d, dcd, &dcd_resync_fops);
 }
 
 /**

@@ -295,6 +295,22 @@ void __dcd_extdev_kill(struct dcd_dev *dcd, struct dcd_extent_dev *edev)
 }
 
 /**
+ * dcd_unregister_dead() - unregister the extent devices queued on
+ *	&dcd_dev.dead
+ * @dcd: memdev state
+ *
+ * Takes dcd->lock only to drop it through the dcd guard, whose unlock
+ * (dcd_unlock()) unregisters them.
+ *
+ * Context: process context; no dcd->lock or &dcd_dev.rel_lock held, not
+ * from an extent device's own sysfs store.
+ */
+void dcd_unregister_dead(struct dcd_dev *dcd)
+{
+	guard(dcd)(dcd);
+}
+
+/**
  * dcd_unlock() - drop dcd->lock and unregister queued extent devices
  * @dcd: memdev state
  *

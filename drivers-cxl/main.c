@@ -259,8 +259,16 @@ static void dcd_destroy(struct dcd_dev *dcd)
 {
 	cancel_work_sync(&dcd->start_work);
 	dcd_events_stop(dcd);
-	scoped_guard(dcd, dcd)
+	/*
+	 * The regions' rgn->dcd are cleared under dcd_lock too: region
+	 * removal reads one and takes its reference under dcd_lock alone
+	 * (region.c), so it never gets a reference to a state freed here.
+	 */
+	scoped_guard(mutex, &dcd_lock) {
+		guard(dcd_keep)(dcd);
 		__dcd_extents_orphan_all(dcd);
+	}
+	dcd_unregister_dead(dcd);
 	dcd_release_teardown(dcd);
 	dcd_debugfs_remove(dcd);
 	dcd_sysfs_remove(dcd);

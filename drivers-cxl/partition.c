@@ -47,6 +47,11 @@ int dcd_partition_setup(struct dcd_dev *dcd, const char **why)
 	u64 dc_end = last->base + last->len;
 	int rc;
 
+	/* config.c lets a region end at 2^64: no resource can end there */
+	if (!dc_end) {
+		*why = "DC span ends at 2^64";
+		return -EOPNOTSUPP;
+	}
 	dcd->dc_end = dc_end;
 	if (dcd_part_is_ours(cxlds, dc_end)) {
 		dev_dbg(&cxlmd->dev, "adopted patched partition %pr\n",

@@ -192,9 +192,23 @@ static u32 __dcd_rel_select(struct dcd_dev *dcd, struct dcd_rel_round *rr,
 		b = DCD_BUSY_NONE;
 		for (k = 0; k < n && b == DCD_BUSY_NONE; k++) {
 			const struct dcd_host_extent *h = &set->slot[gs[k]];
+			bool gone;
 
+			/*
+			 * Only a DAX device of its own, fenced in this round
+			 * with the group, may map a member: one whose capacity
+			 * the device took back (forced release, resync) and
+			 * still maps the range, or a second one, is fenced on
+			 * its own; the group waits until it is deleted.
+			 */
+			if (__dcd_dax_count(dcd, h->ext.dpa, h->ext.len,
+					    &gone) > 1 || gone) {
+				b = DCD_BUSY_FENCING;
+				*recheck = true;
+				break;
+			}
 			dd = __dcd_dax_find(dcd, h->ext.dpa, h->ext.len);
-			if (dd && !dcd_dax_is_gone(dd))
+			if (dd)
 				b = dcd_dax_check(dd);
 		}
 		if (b != DCD_BUSY_NONE) {
@@ -215,8 +229,7 @@ static u32 __dcd_rel_select(struct dcd_dev *dcd, struct dcd_rel_round *rr,
 			rr->ext[rr->nr_ext].len = h->ext.len;
 			rr->ext_unit[rr->nr_ext++] = rr->nr_units;
 			dd = __dcd_dax_find(dcd, h->ext.dpa, h->ext.len);
-			if (dd && !dcd_rel_add_dax(rr, dd, dcd_dax_is_gone(dd),
-						   rr->nr_units))
+			if (dd && !dcd_rel_add_dax(rr, dd, false, rr->nr_units))
 				rr->unit_busy[rr->nr_units] = DCD_BUSY_FENCING;
 		}
 		rr->nr_units++;
@@ -375,22 +388,27 @@ static void __dcd_rel_run(struct dcd_dev *dcd, struct dcd_rel_round *rr)
  * munmap or unpin.
  *
  * Context: process context; takes &dcd_dev.rel_lock and dcd->lock; none
- * of dcd->lock or a DAX device's lock may be held.
+ * of them or a DAX device's lock may be held. Extent devices are
+ * unregistered after rel_lock is dropped.
  */
 void dcd_release_run(struct dcd_dev *dcd, bool unregister)
 {
 	struct dcd_rel_round *rr;
 
 	rr = kvzalloc(sizeof(*rr), GFP_KERNEL);
-	guard(mutex)(&dcd->rel_lock);
-	if (unregister) {
-		guard(dcd)(dcd);
-		__dcd_rel_run(dcd, rr);
-	} else {
+	scoped_guard(mutex, &dcd->rel_lock) {
 		guard(dcd_keep)(dcd);
 		__dcd_rel_run(dcd, rr);
 	}
 	kvfree(rr);
+	/*
+	 * The released extent devices go only now, rel_lock dropped:
+	 * unregistering one waits for its sysfs stores, and its release
+	 * store may be waiting for rel_lock (this function, @unregister
+	 * false) since the run picked the extent up.
+	 */
+	if (unregister)
+		dcd_unregister_dead(dcd);
 }
 
 /**
@@ -449,7 +467,14 @@ void dcd_release_teardown(struct dcd_dev *dcd)
 	}
 }
 
-static void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
+/**
+ * __dcd_retry_add() - queue a range for a (re)try of Release DC
+ * @dcd: memdev state, dcd->lock held
+ * @r: the range, given up by the host
+ *
+ * Sent by __dcd_retry_releases() from 1 s on, once no DAX device maps it.
+ */
+void __dcd_retry_add(struct dcd_dev *dcd, const struct dcd_range *r)
 {
 	struct dcd_retry *rt;
 
@@ -497,8 +522,11 @@ int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
 					&used);
 		if (!len || !used)
 			return -EINVAL;
-		rc1 = __dcd_cmd(dcd, DCD_OP_RELEASE_DC, dcd->buf2, len, NULL, 0,
-				0, NULL);
+		if (dcd_fault_fail_release())
+			rc1 = -EIO;
+		else
+			rc1 = __dcd_cmd(dcd, DCD_OP_RELEASE_DC, dcd->buf2, len,
+					NULL, 0, 0, NULL);
 		for (k = 0; k < used; k++)
 			trace_cxl_dcd_release(dcd->cxlmd, r[done + k].start,
 					      r[done + k].len, rc1);
@@ -519,11 +547,39 @@ int __dcd_send_release(struct dcd_dev *dcd, const struct dcd_range *r, u32 nr,
 }
 
 /**
+ * __dcd_retry_overlaps() - is a range waiting for a Release DC retry
+ * @dcd: memdev state, dcd->lock held
+ * @dpa: start
+ * @len: length
+ *
+ * The host gave such a range up (verified unreachable, dropped from its
+ * extents); the device still lists it until a retry gets through. A
+ * resync must not take it back.
+ *
+ * Return: true if the range overlaps a queued retry.
+ */
+bool __dcd_retry_overlaps(struct dcd_dev *dcd, u64 dpa, u64 len)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&dcd->lock);
+	for (i = 0; i < dcd->nr_retry; i++)
+		if (dcd_overlaps(dcd->retry[i].r.start, dcd->retry[i].r.len,
+				 dpa, len))
+			return true;
+	return false;
+}
+
+/**
  * __dcd_retry_releases() - resend failed Release DC commands that are due
  * @dcd: memdev state, dcd->lock held
  *
  * Backoff doubles from 1 s up to 60 s; entries stay until the device takes
- * them (or the memdev goes away).
+ * them (or the memdev goes away). A range the host holds again (the device
+ * took an earlier attempt after all and granted the range anew, and the
+ * host accepted it) is dropped from the queue, never released: it is no
+ * longer the range the host gave up. One that a DAX device still covers
+ * waits.
  */
 void __dcd_retry_releases(struct dcd_dev *dcd)
 {
@@ -534,6 +590,18 @@ void __dcd_retry_releases(struct dcd_dev *dcd)
 	while (i < dcd->nr_retry) {
 		rt = &dcd->retry[i];
 		if (time_before(jiffies, rt->next)) {
+			i++;
+			continue;
+		}
+		if (dcd_release_match(dcd->set, rt->r.start, rt->r.len, NULL, 0)) {
+			dev_info(&dcd->cxlmd->dev,
+				 "extent %#llx+%#llx is the host's again: its release retry is dropped\n",
+				 rt->r.start, rt->r.len);
+			dcd->retry[i] = dcd->retry[--dcd->nr_retry];
+			continue;
+		}
+		if (__dcd_dax_find(dcd, rt->r.start, rt->r.len)) {
+			rt->next = jiffies + HZ;
 			i++;
 			continue;
 		}

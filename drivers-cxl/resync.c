@@ -144,6 +144,21 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 	for (i = 0; i < nr; i++) {
 		const struct dcd_extent *e = &dcd->extbuf[i];
 
+		/* given up by the host, its Release DC still to get through */
+		if (dev_class[i] != DCD_RECON_KNOWN &&
+		    __dcd_retry_overlaps(dcd, e->dpa, e->len)) {
+			dev_info(&dcd->cxlmd->dev,
+				 "device extent %#llx+%#llx is being released (retry queued): not taken back\n",
+				 e->dpa, e->len);
+			/* counted by its class in the summary: it is not */
+			if (dev_class[i] == DCD_RECON_ADOPT)
+				res.nr_adopt--;
+			else if (dev_class[i] == DCD_RECON_ORPHAN)
+				res.nr_orphan--;
+			else
+				res.nr_invalid--;
+			continue;
+		}
 		switch (dev_class[i]) {
 		case DCD_RECON_ADOPT:
 			if (!__dcd_track(dcd, e, __dcd_region_of(dcd, e->dpa, e->len)))
@@ -172,10 +187,18 @@ int __dcd_resync(struct dcd_dev *dcd, bool adopt)
 					     bad[i].start, bad[i].len);
 			continue;
 		}
+		dcd->cnt[DCD_CNT_INVALID_RELEASED]++;
+		/* a DAX device of a dropped extent may still map it */
+		if (__dcd_dax_find(dcd, bad[i].start, bad[i].len)) {
+			dev_warn_ratelimited(&dcd->cxlmd->dev,
+					     "device extent %#llx+%#llx is invalid: released once no DAX device maps it\n",
+					     bad[i].start, bad[i].len);
+			__dcd_retry_add(dcd, &bad[i]);
+			continue;
+		}
 		dev_warn_ratelimited(&dcd->cxlmd->dev,
 				     "device extent %#llx+%#llx is invalid: released\n",
 				     bad[i].start, bad[i].len);
-		dcd->cnt[DCD_CNT_INVALID_RELEASED]++;
 		__dcd_send_release(dcd, &bad[i], 1, true);
 	}
 	if (!adopt)

@@ -23,6 +23,18 @@ fence of its DAX devices).
 - D (defect 1): kmem is bound to D inside the window: its memory is never
   onlined (the range is retiring), the release waits ("driver"), and after
   `daxctl reconfigure-device --mode=devdax` it completes.
+- E and F: F's own `release` store runs while the pipeline (held in its
+  window by delay_release_ms) picks F up; the store must return (the
+  pipeline used to unregister F's extent device with rel_lock held, while
+  the store waited for rel_lock: a deadlock).
+- G: its Release DC fails (root-only hook cxl_dcd/fail_release_dc) and is
+  queued for retry; a resync asked meanwhile (memX/resync) must not adopt
+  G again (it used to give it a new extent and DAX device, which the retry
+  then released under it); the retry releases G.
+- X: pinned in its second half, forgotten by the device (lab_dcrelease)
+  and dropped by a resync, its killed DAX device stays while pinned; E1
+  and E2 offered over it and released stay release-pending until it is deleted
+  (E2, under the pin, used to be released at once).
 - Unload (defect 4): rmmod cxl_dcd with a DC region and B accepted
   disables the region; dax_cxl inserted afterwards exposes nothing (no DAX
   device, MemTotal unchanged). The next load enables the region again and
@@ -59,7 +71,7 @@ def listed(s, m, dpa):
     return (dpa, EXT) in s.device_extents(m)
 
 
-with Scenario('dcd1', plan=31) as s:
+with Scenario('dcd1', plan=42) as s:
     m = s.memdevs['cxl-dcd0']
     s.load()
     push_file(s, build_prog('dax-pin'), '/tmp/dax-pin')
@@ -137,6 +149,95 @@ with Scenario('dcd1', plan=31) as s:
     rc, out = s.guest_rc('daxctl reconfigure-device --mode=devdax -f %s 2>&1' % dD, timeout=120)
     gone = s.wait_for(lambda: not listed(s, m, D) and dD not in chardevs(s), timeout=60)
     s.ok(gone is True, 'kmem unbound: D is released', '%s\n%s' % (out, s.device_extents(m)))
+
+    # ---- E, F: an extent's own release store while the pipeline picks it up
+    for off, r in ((0, 0), (0, 1)):
+        s.add([(off, EXT)], region=r)
+    ed = s.wait_for(lambda: {A, C} <= set(ext_dax(s)) and ext_dax(s)[A][1] and ext_dax(s)[C][1]
+                    and ext_dax(s), timeout=60)
+    s.ok(ed and sorted(ed) == [A, B, C], 'E and F added where A and C were, with DAX devices', ed)
+    eF = ed[C][0] if ed else 'none'
+    s.guest_rc('echo 4000 > %s/delay_release_ms' % DEBUGFS)
+    s.release([(0, EXT)], region=0)
+    s.wait_for(lambda: extent_state(s, A) == 'release-pending', timeout=30)
+    # the work's pipeline now sleeps in E's round with rel_lock held; F's
+    # store marks F and waits for rel_lock; the next round releases F
+    s.guest('sleep 1; rm -f /tmp/relF.rc; p=$(ls -d %s/dax_region*/%s) && '
+            '( echo 1 > $p/release; echo $? > /tmp/relF.rc ) >/dev/null 2>&1 &' % (CXL, eF))
+    rc = s.wait_for(lambda: s.guest('cat /tmp/relF.rc 2>/dev/null; true').strip(), timeout=90)
+    s.ok(rc == '0', "F's release store returns while the pipeline that took F ends: its extent "
+         'device is unregistered after rel_lock is dropped (it deadlocked)', rc)
+    gone = s.wait_for(lambda: not listed(s, m, A) and not listed(s, m, C) and
+                      not ({A, C} & set(ext_dax(s))), timeout=60)
+    s.ok(gone is True, 'E and F released, their extent devices gone',
+         '%s %s' % (s.device_extents(m), ext_dax(s)))
+    s.guest_rc('echo 0 > %s/delay_release_ms' % DEBUGFS)
+
+    # ---- G: a Release DC that fails is retried, and a resync never takes
+    # the range back meanwhile (it used to adopt it and expose it again)
+    s.add([(0, EXT)], region=0)
+    ed = s.wait_for(lambda: A in ext_dax(s) and ext_dax(s)[A][1] and ext_dax(s), timeout=60)
+    eG = ed[A][0] if ed else 'none'
+    ndax = len(dax_devs(s))
+    s.guest_rc('dmesg -c >/dev/null; echo 1 > %s/fail_release_dc' % DEBUGFS)
+    rc, out = s.guest_rc('p=$(ls -d %s/dax_region*/%s) && echo 1 > $p/release 2>&1; '
+                         'echo 1 > %s/%s/resync' % (CXL, eG, DEBUGFS, m))
+    dropped = s.wait_for(lambda: A not in ext_dax(s), timeout=30)
+    s.ok(rc == 0 and ed and dropped is True, "G's Release DC fails (fail_release_dc): "
+         'the host gave G up, a resync is asked while its retry is queued', out)
+    gone = s.wait_for(lambda: not listed(s, m, A), timeout=60)
+    log = s.guest('dmesg')
+    s.ok(gone is True and 'not taken back' in log and 'released after 1 retries' in log,
+         'the resync left G alone and the retry released it', log[-1200:])
+    s.ok(A not in ext_dax(s) and len(dax_devs(s)) == ndax - 1,
+         'no extent or DAX device over G, which the device no longer has',
+         '%s %s' % (ext_dax(s), dax_devs(s)))
+    s.ok(s.guest('cat %s/fail_release_dc' % DEBUGFS).strip() == '0', 'the hook is used up')
+
+    # ---- X: a DAX device whose capacity the device took back, still pinned,
+    # maps two new extents: neither is released until it is deleted
+    if s.guest_rc('modprobe -n lab_dcrelease')[0] != 0:
+        for what in ('X forgotten and dropped', 'E1 and E2 over X', 'E1 and E2 wait',
+                     'released after the pin'):
+            s.skip(what, 'no lab_dcrelease.ko in this image')
+    else:
+        s.add([(0, EXT)], region=0)
+        ed = s.wait_for(lambda: A in ext_dax(s) and ext_dax(s)[A][1] and ext_dax(s), timeout=60)
+        dX = ed[A][1] if ed else 'none'
+        s.wait_for(lambda: dX in chardevs(s), timeout=30)
+        s.guest('rm -f /tmp/pin.ready /tmp/pin.stop /tmp/pin.rc; '
+                '( /tmp/dax-pin /dev/%s %d %d 0x6c /tmp/pin.ready /tmp/pin.stop; '
+                'echo $? > /tmp/pin.rc ) >/dev/null 2>&1 &' % (dX, EXT // 2, BLK))
+        s.wait_for(lambda: s.guest('[ -e /tmp/pin.ready ] && echo y; true').strip() == 'y',
+                   timeout=60)
+        rc, out = s.guest_rc('modprobe lab_dcrelease memdev=%s dpa=0 len=%#x && '
+                             'rmmod lab_dcrelease && echo 1 > %s/%s/resync' % (m, EXT, DEBUGFS, m))
+        dropped = s.wait_for(lambda: A not in ext_dax(s) and not listed(s, m, A), timeout=60)
+        s.ok(rc == 0 and dropped is True and dX in chardevs(s),
+             'X (pinned at 64 MiB) forgotten by the device and dropped by a resync: its DAX '
+             'device stays while pinned', '%s %s %s' % (out, ext_dax(s), chardevs(s)))
+        half = EXT // 2
+        s.add([(0, half), (half, half)], region=0)
+        both = s.wait_for(lambda: {(0, half), (half, half)} <= set(s.device_extents(m)),
+                          timeout=60)
+        s.ok(both is True, 'E1 and E2 offered over X and accepted', s.device_extents(m))
+        # no DAX device of their own (X's still maps them), so no extent
+        # device either: their state is in debugfs host_extents
+        def pending():
+            hx = {h[:2]: h[2] for h in s.host_extents(m)}
+            return hx.get((0, half)) == hx.get((half, half)) == 'release-pending'
+        s.release([(0, half), (half, half)], region=0)
+        s.wait_for(pending, timeout=30)
+        s.guest('sleep 5')
+        s.ok({(0, half), (half, half)} <= set(s.device_extents(m)) and pending(),
+             "released while X's pinned DAX device maps them: both stay release-pending, the "
+             'device still lists both (E2, under the pin, used to be released)',
+             '%s %s' % (s.device_extents(m), s.host_extents(m)))
+        s.guest('touch /tmp/pin.stop')
+        gone = s.wait_for(lambda: not (set(s.device_extents(m)) & {(0, half), (half, half)})
+                          and dX not in chardevs(s), timeout=120)
+        s.ok(gone is True, "the pin gone: X's DAX device is deleted, E1 and E2 are released",
+             '%s %s' % (s.device_extents(m), chardevs(s)))
 
     # ---- unload with a DC region: nothing left for dax_cxl
     s.ok(sorted(s.device_extents(m)) == [(B, EXT)], 'only B is left on the device',
