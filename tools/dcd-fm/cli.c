@@ -71,7 +71,11 @@ int ctx_init(struct ctx *c, const char *cmd)
 
 	memset(c, 0, sizeof(*c));
 	c->cmd = cmd;
-	fm_ledger_default_path(p, sizeof(p));
+	if (!fm_ledger_default_path(p, sizeof(p))) {
+		cli_fail(c, 0, "the ledger path from $DCD_FM_LEDGER, $XDG_STATE_HOME or $HOME "
+			 "is longer than %zu bytes", sizeof(p) - 1);
+		return -1;
+	}
 	snprintf(c->ledger_path, sizeof(c->ledger_path), "%s", p);
 	c->hosts_file = getenv("DCD_FM_HOSTS");
 	c->transport = "qmp";

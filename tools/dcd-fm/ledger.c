@@ -93,19 +93,18 @@ void fm_ledger_unlock(struct fm_ledger *l)
 const char *fm_ledger_default_path(char *buf, size_t len)
 {
 	const char *s = getenv("DCD_FM_LEDGER"), *h;
+	int n;
 
 	if (s && *s) {
-		snprintf(buf, len, "%s", s);
-		return buf;
+		n = snprintf(buf, len, "%s", s);
+	} else if ((s = getenv("XDG_STATE_HOME")) && *s) {
+		n = snprintf(buf, len, "%s/dcd-fm/ledger.json", s);
+	} else {
+		h = getenv("HOME");
+		n = snprintf(buf, len, "%s/.local/state/dcd-fm/ledger.json", h && *h ? h : ".");
 	}
-	s = getenv("XDG_STATE_HOME");
-	if (s && *s) {
-		snprintf(buf, len, "%s/dcd-fm/ledger.json", s);
-		return buf;
-	}
-	h = getenv("HOME");
-	snprintf(buf, len, "%s/.local/state/dcd-fm/ledger.json", h && *h ? h : ".");
-	return buf;
+	/* cut short, it would name another file */
+	return n < 0 || (size_t)n >= len ? NULL : buf;
 }
 
 void fm_ledger_free(struct fm_ledger *l)

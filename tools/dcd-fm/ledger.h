@@ -153,6 +153,7 @@ struct fm_grant *fm_ledger_overlap(struct fm_ledger *l, const char *workdir,
 				   const char *device, uint64_t dpa, uint64_t len);
 /* drop the oldest terminal grants beyond FM_LEDGER_KEEP */
 void fm_ledger_prune(struct fm_ledger *l);
+/* $DCD_FM_LEDGER, else under $XDG_STATE_HOME or $HOME; NULL if longer than len */
 const char *fm_ledger_default_path(char *buf, size_t len);
 
 #endif

@@ -265,7 +265,8 @@ static int qmp_t_geometry(struct fm_transport *t, const char *device, struct fm_
 		rc = qom_backend_size(t, path, "persistent-memdev", &pmem, e);
 	if (rc)
 		return rc;
-	g->nr_regions = (unsigned int)n;
+	/* more than FM_MAX_REGIONS: reported as such, fm_validate_device() refuses it */
+	g->nr_regions = n > FM_MAX_REGIONS ? FM_MAX_REGIONS + 1 : (unsigned int)n;
 	if (n && n <= FM_MAX_REGIONS && dc) {
 		for (i = 0; i < n; i++) {
 			g->region[i].len = dc / n;

@@ -288,6 +288,8 @@ int txn_place(struct ctx *c, struct session *s, int want_region, uint64_t len,
 {
 	unsigned int r;
 
+	if (fm_validate_device(&s->geo, s->device, &c->e))
+		return -EINVAL;
 	if (want_region >= 0 && (unsigned int)want_region >= s->geo.nr_regions)
 		return fm_seterr(&c->e, -EINVAL, "%s: region %d does not exist (device has %u)",
 				 s->device, want_region, s->geo.nr_regions);

@@ -66,6 +66,8 @@ unsigned int fm_pick_exact(const uint64_t *len, unsigned int n, uint64_t want,
 
 int fm_validate_device(const struct fm_geometry *g, const char *device, struct fm_err *e)
 {
+	unsigned int i;
+
 	if (!g->nr_regions)
 		return fm_seterr(e, -EINVAL, "%s: has no dynamic capacity (num-dc-regions 0)",
 				 device);
@@ -73,6 +75,11 @@ int fm_validate_device(const struct fm_geometry *g, const char *device, struct f
 		return fm_seterr(e, -EINVAL, "%s: %u DC regions (max %d): QEMU 10.0 overflows "
 				 "its region table; refusing to drive this device", device,
 				 g->nr_regions, FM_MAX_REGIONS);
+	for (i = 0; i < g->nr_regions; i++)
+		if (!g->region[i].len || !g->region[i].block)
+			return fm_seterr(e, -EINVAL, "%s: DC region %u has no length or block "
+					 "size (a DC region count without volatile-dc-memdev?)",
+					 device, i);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * one error line, nothing sent for invalid requests, --wait outcomes,
  * a killed run reconciled, pool. $DCD_FM names the binary.
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -47,6 +48,28 @@ static int run(const char *fmt, ...)
 	if (getenv("V"))
 		printf("# dcd-fm %s -> %d%s%s", args, st, *err ? ": " : "\n", err);
 	return st;
+}
+
+/* dcd-fm list with $XDG_STATE_HOME longer than PATH_MAX, no $DCD_FM_LEDGER */
+static bool long_state_home_refused(void)
+{
+	static char home[PATH_MAX + 16], cmd[512], msg[512];
+	size_t n;
+	FILE *p;
+	int st;
+
+	memset(home, 'l', sizeof(home) - 1);
+	home[0] = '/';
+	setenv("XDG_STATE_HOME", home, 1);
+	snprintf(cmd, sizeof(cmd), "env -u DCD_FM_LEDGER %s list 2>&1 >/dev/null", bin);
+	p = popen(cmd, "r");
+	n = p ? fread(msg, 1, sizeof(msg) - 1, p) : 0;
+	msg[n] = 0;
+	st = p ? pclose(p) : -1;
+	unsetenv("XDG_STATE_HOME");
+	/* one line */
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 2 && strstr(msg, "longer than") &&
+	       n && strchr(msg, '\n') == msg + n - 1;
 }
 
 static int lines(const char *s)
@@ -111,6 +134,8 @@ int main(void)
 	ok(run("list") == 2 && one_error() && strstr(err, "DCD_FM_TIMEOUT"),
 	   "a bad DCD_FM_TIMEOUT: exit 2, named");
 	unsetenv("DCD_FM_TIMEOUT");
+	ok(long_state_home_refused(), "a default ledger path longer than PATH_MAX "
+	   "($XDG_STATE_HOME): exit 2, said, not cut short");
 
 	/* invalid requests: refused before anything reaches the device */
 	sent = A.dc_cmds;

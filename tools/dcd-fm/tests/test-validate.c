@@ -29,7 +29,7 @@ static int v(const struct fm_geometry *g, unsigned int r, const struct fm_extent
 
 int main(void)
 {
-	struct fm_geometry g = geo(2), none = geo(0), nine = geo(9);
+	struct fm_geometry g = geo(2), none = geo(0), nine = geo(9), nodc = geo(2);
 	struct fm_extent x[10];
 	unsigned int i;
 
@@ -38,6 +38,10 @@ int main(void)
 	ok(v(&g, 1, x, 1, NULL), "the last region is valid");
 	ok(v(&g, 2, x, 1, "region 2 does not exist"), "region index >= num-dc-regions is refused");
 	ok(v(&none, 0, x, 1, "no dynamic capacity"), "a device without DC regions is refused");
+	nodc.region[1].block = 0;
+	nodc.region[1].len = 0;
+	ok(v(&nodc, 0, x, 1, "region 1 has no length or block size"),
+	   "a DC region without a length or block size (no DC backend) is refused");
 	ok(v(&nine, 0, x, 1, "overflows"), "a device with more than 8 DC regions is refused");
 	ok(v(&g, 0, x, 0, "no extents"), "an empty request is refused");
 	x[0] = (struct fm_extent){ 0, 0 };
